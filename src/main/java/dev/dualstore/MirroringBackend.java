@@ -1,0 +1,694 @@
+package dev.dualstore;
+
+import dev.dualstore.internal.BackendConfig;
+import dev.dualstore.internal.MirroringEngine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * Wraps a DAO interface so that one store, the primary, answers every call while the calls are
+ * mirrored to any number of secondary stores off the caller's thread, their answers compared and
+ * the differences counted and explained.
+ *
+ * <pre>{@code
+ * MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+ *         .primary("postgres", postgresFollowStore)
+ *         .secondary("dynamo", dynamoFollowStore)
+ *         .reads("getAssoc", "followers")
+ *         .writes("follow", "unfollow")
+ *         .timeout(Duration.ofMillis(200))
+ *         .meterRegistry(registry)
+ *         .build();
+ * FollowStore store = backend.proxy();   // use it where the service used postgresFollowStore
+ * backend.promote("dynamo");             // cutover; promote("postgres") rolls back
+ * }</pre>
+ * (This example is compiled and run in {@code ReadmeExampleTest}.)
+ *
+ * <p><b>What the caller sees.</b> The proxy returns the primary's value or rethrows the
+ * primary's own exception instance, checked exceptions included and never wrapped. On the
+ * caller's thread it only calls the primary, times it and hands one small record of the call to
+ * the dispatcher without blocking; secondaries are called on dispatcher threads under a timeout.
+ * A full queue drops the mirrored call (counted as {@code rejected}), never the caller's. The
+ * only exceptions to this are opt-in: {@link Stage#DUAL_WRITE}, and the short pause of writes
+ * during {@link #promote(String)} and {@link #stage(String, Stage)}.
+ *
+ * <p><b>Methods.</b> Every abstract method of the interface must be classified as a read, a
+ * write or a passthrough, by the builder or by {@link Read}, {@link Write} and
+ * {@link Passthrough}. A default method that is not classified runs as written, on the proxy,
+ * so the abstract methods it calls are mirrored by their own classification; a classified
+ * default method is dispatched to the stores like any other. {@code equals} is identity,
+ * {@code hashCode} the identity hash, and {@code toString} names the backend and its primary;
+ * the proxy answers these itself and never mirrors them.
+ *
+ * <p>This class is threadsafe.
+ *
+ * @param <T> the DAO interface
+ */
+public final class MirroringBackend<T> implements AutoCloseable {
+
+    private final MirroringEngine<T> engine;
+
+    private MirroringBackend(MirroringEngine<T> engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Starts a backend for a DAO interface.
+     *
+     * @param type the interface the service calls; must be an interface
+     * @param <T>  the interface
+     * @return a builder
+     * @throws IllegalArgumentException if {@code type} is not an interface
+     */
+    public static <T> Builder<T> builder(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(type.getName() + " is not an interface; dualstore mirrors interfaces");
+        }
+        return new Builder<>(type);
+    }
+
+    /** @return an implementation of the interface that mirrors; the same instance on every call */
+    public T proxy() {
+        return engine.proxy();
+    }
+
+    /** @return the backend's name, the {@code backend} tag of its meters */
+    public String name() {
+        return engine.config().name();
+    }
+
+    /** @return the name of the store that answers callers now */
+    public String primaryName() {
+        return engine.primaryName();
+    }
+
+    /** @return the names of the secondary stores now, in the order they were configured */
+    public List<String> secondaryNames() {
+        return engine.secondaryNames();
+    }
+
+    /**
+     * Makes {@code store} the primary; the former primary becomes a secondary in
+     * {@link Stage#SHADOW}, so calling {@code promote} with the former primary's name rolls back.
+     * Promoting the current primary does nothing.
+     *
+     * <p>To keep every store's writes in order across the switch, promote pauses writes (reads
+     * are never paused), waits for the writes and reads already queued for {@code store}, swaps
+     * the roles in one step and resumes writes. The pause lasts as long as that queue takes to
+     * drain and at most {@link Builder#promoteTimeout(Duration)} (5 s by default). If the queue
+     * does not drain in time, the roles stay as they were and an {@link IllegalStateException}
+     * says so; calling again later is safe.
+     *
+     * @param store the name of a configured store
+     * @throws IllegalArgumentException if no store has that name
+     * @throws IllegalStateException    if the backend is closed, or writes could not be drained in time
+     */
+    public void promote(String store) {
+        engine.promote(Objects.requireNonNull(store, "store"));
+    }
+
+    /**
+     * Changes what a secondary receives, with the same pause and ordering guarantee as
+     * {@link #promote(String)}.
+     *
+     * @param store the name of a secondary
+     * @param stage what it receives from now on
+     * @throws IllegalArgumentException if no store has that name, or it is the primary
+     * @throws IllegalStateException    if the backend is closed, or writes could not be drained in time
+     */
+    public void stage(String store, Stage stage) {
+        engine.stage(Objects.requireNonNull(store, "store"), Objects.requireNonNull(stage, "stage"));
+    }
+
+    /**
+     * @param store the name of a secondary
+     * @return what the secondary receives now
+     * @throws IllegalArgumentException if no store has that name, or it is the primary
+     */
+    public Stage stage(String store) {
+        return engine.stageOf(Objects.requireNonNull(store, "store"));
+    }
+
+    /**
+     * Sets the percentage of calls mirrored, for every method without a rate of its own. With a
+     * {@link Key}, the choice is stable per key: a key is always in or always out, and raising
+     * the rate only adds keys. Writes without a key are always mirrored (sampling them would
+     * leave holes in the secondary).
+     *
+     * @param percent from 0 to 100
+     * @throws IllegalArgumentException if out of range
+     */
+    public void sampleRate(double percent) {
+        engine.sampleRate(null, percent);
+    }
+
+    /**
+     * Sets the percentage of calls to one method that is mirrored; see {@link #sampleRate(double)}.
+     *
+     * @param method  a read or write method's name
+     * @param percent from 0 to 100
+     * @throws IllegalArgumentException if out of range, or no read or write has that name
+     */
+    public void sampleRate(String method, double percent) {
+        engine.sampleRate(Objects.requireNonNull(method, "method"), percent);
+    }
+
+    /**
+     * The keys whose writes a secondary may have missed (failed, timed out or rejected shadow
+     * writes), for the consistency checker or an operator to repair. Bounded by
+     * {@link Builder#repairCapacity(int)}; keys beyond it are still told to the
+     * {@link DivergenceListener}s and counted, not kept. Writes without a key are not listed.
+     *
+     * @param store the name of a store
+     * @return a snapshot of the keys
+     * @throws IllegalArgumentException if no store has that name
+     */
+    public Set<Object> keysToRepair(String store) {
+        return engine.keysToRepair(Objects.requireNonNull(store, "store"));
+    }
+
+    /**
+     * Forgets a key once it has been repaired.
+     *
+     * @param store the name of a store
+     * @param key   a key returned by {@link #keysToRepair(String)}
+     * @return whether the key was listed
+     * @throws IllegalArgumentException if no store has that name
+     */
+    public boolean markRepaired(String store, Object key) {
+        return engine.markRepaired(Objects.requireNonNull(store, "store"), key);
+    }
+
+    /**
+     * Waits until the secondary calls already handed off have finished (answered, failed or timed
+     * out) and been counted. Never called by dualstore on a caller's thread.
+     *
+     * @param timeout how long to wait at most
+     * @return whether everything finished in time
+     */
+    public boolean drain(Duration timeout) {
+        return engine.drain(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Stops mirroring, drains what is in flight for at most the promote timeout, then stops the
+     * threads dualstore started (an injected executor is left running). The proxy keeps answering
+     * from the primary, without mirroring, so a service shutting down never fails because of
+     * dualstore. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "MirroringBackend[" + name() + ", primary=" + primaryName() + ", secondaries=" + secondaryNames() + "]";
+    }
+
+    /**
+     * Configures a {@link MirroringBackend}. Each option may be set once; setting it again is an
+     * {@link IllegalStateException}. {@link #build()} checks the whole configuration and names
+     * what is wrong. Not threadsafe; the backend it builds copies what it needs.
+     *
+     * @param <T> the DAO interface
+     */
+    public static final class Builder<T> {
+        private final Class<T> type;
+        private String name;
+        private String primaryName;
+        private T primary;
+        private final Map<String, T> secondaries = new LinkedHashMap<>();
+        private final List<String> duplicateStores = new ArrayList<>();
+        private final Map<String, Stage> stages = new LinkedHashMap<>();
+        private final Map<String, BackendConfig.Kind> classified = new LinkedHashMap<>();
+        private final Set<String> classifiedTwice = new LinkedHashSet<>();
+        private final Map<String, int[]> keys = new LinkedHashMap<>();
+        private final Map<String, List<Class<? extends Throwable>>> expected = new LinkedHashMap<>();
+        private final Map<String, ResultComparator> comparators = new LinkedHashMap<>();
+        private final Map<String, Double> methodSampleRates = new LinkedHashMap<>();
+        private final List<MismatchListener> mismatchListeners = new ArrayList<>();
+        private final List<DivergenceListener> divergenceListeners = new ArrayList<>();
+        private ResultComparator comparator;
+        private Duration timeout;
+        private Duration promoteTimeout;
+        private MeterRegistry meterRegistry;
+        private Executor executor;
+        private Integer threads;
+        private Integer maxPending;
+        private Integer repairCapacity;
+        private Double sampleRate;
+        private Ticker ticker;
+        private Redactor redactor;
+        private Boolean logMismatches;
+        private DualWriteFailure dualWriteFailure;
+
+        private Builder(Class<T> type) {
+            this.type = type;
+        }
+
+        /**
+         * @param name the backend's name, its meters' {@code backend} tag and part of its thread
+         *             names; default: the interface's simple name
+         * @return this builder
+         */
+        public Builder<T> name(String name) {
+            requireUnset(this.name, "name");
+            this.name = requireText(name, "name");
+            return this;
+        }
+
+        /**
+         * @param name  the store's name, its meters' {@code store} tag
+         * @param store the store that answers callers
+         * @return this builder
+         */
+        public Builder<T> primary(String name, T store) {
+            requireUnset(primaryName, "primary");
+            primaryName = requireText(name, "primary name");
+            primary = Objects.requireNonNull(store, "primary store");
+            return this;
+        }
+
+        /**
+         * Adds a store that calls are mirrored to, in {@link Stage#SHADOW} unless
+         * {@link #stage(String, Stage)} says otherwise. Any number may be added.
+         *
+         * @param name  the store's name, its meters' {@code store} tag
+         * @param store the store
+         * @return this builder
+         */
+        public Builder<T> secondary(String name, T store) {
+            requireText(name, "secondary name");
+            Objects.requireNonNull(store, "secondary store");
+            if (secondaries.putIfAbsent(name, store) != null) {
+                duplicateStores.add(name);
+            }
+            return this;
+        }
+
+        /**
+         * @param store the name of a secondary
+         * @param stage what it receives at first; default {@link Stage#SHADOW}
+         * @return this builder
+         */
+        public Builder<T> stage(String store, Stage stage) {
+            requireText(store, "store");
+            Objects.requireNonNull(stage, "stage");
+            if (stages.putIfAbsent(store, stage) != null) {
+                throw new IllegalStateException("stage of '" + store + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * Classifies methods, by name (all overloads), as reads: mirrored and compared.
+         *
+         * @param methods method names
+         * @return this builder
+         */
+        public Builder<T> reads(String... methods) {
+            return classify(BackendConfig.Kind.READ, methods);
+        }
+
+        /**
+         * Classifies methods, by name (all overloads), as writes: primary first, then shadowed.
+         *
+         * @param methods method names
+         * @return this builder
+         */
+        public Builder<T> writes(String... methods) {
+            return classify(BackendConfig.Kind.WRITE, methods);
+        }
+
+        /**
+         * Classifies methods, by name (all overloads), as passthroughs: primary only.
+         *
+         * @param methods method names
+         * @return this builder
+         */
+        public Builder<T> passthrough(String... methods) {
+            return classify(BackendConfig.Kind.PASSTHROUGH, methods);
+        }
+
+        /**
+         * Names the parameters that form a method's {@link Key}, as {@code @Key} does.
+         *
+         * @param method           a read or write method's name (all overloads must have the parameters)
+         * @param parameterIndexes zero-based parameter positions; several form a composite key
+         * @return this builder
+         */
+        public Builder<T> key(String method, int... parameterIndexes) {
+            requireText(method, "method");
+            if (parameterIndexes.length == 0) {
+                throw new IllegalArgumentException("key(\"" + method + "\") needs at least one parameter index");
+            }
+            if (keys.putIfAbsent(method, parameterIndexes.clone()) != null) {
+                throw new IllegalStateException("key of '" + method + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * Declares exception types that are a normal answer of a method, as
+         * {@link Read#expected()} and {@link Write#expected()} do.
+         *
+         * @param method a read or write method's name
+         * @param types  the exception types
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder<T> expected(String method, Class<? extends Throwable>... types) {
+            requireText(method, "method");
+            for (Class<? extends Throwable> t : types) {
+                Objects.requireNonNull(t, "exception type");
+            }
+            if (expected.putIfAbsent(method, List.of(types)) != null) {
+                throw new IllegalStateException("expected exceptions of '" + method + "' were already set");
+            }
+            return this;
+        }
+
+        /**
+         * @param comparator how reads are compared unless a method has its own; default
+         *                   {@link ResultComparator#deepEquals()}
+         * @return this builder
+         */
+        public Builder<T> comparator(ResultComparator comparator) {
+            requireUnset(this.comparator, "comparator");
+            this.comparator = Objects.requireNonNull(comparator, "comparator");
+            return this;
+        }
+
+        /**
+         * @param method     a read method's name
+         * @param comparator how that method's answers are compared
+         * @return this builder
+         */
+        public Builder<T> comparator(String method, ResultComparator comparator) {
+            requireText(method, "method");
+            Objects.requireNonNull(comparator, "comparator");
+            if (comparators.putIfAbsent(method, comparator) != null) {
+                throw new IllegalStateException("comparator of '" + method + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * @param timeout how long each secondary call may take before it counts as
+         *                {@code timeout} and is interrupted; default 1 s
+         * @return this builder
+         */
+        public Builder<T> timeout(Duration timeout) {
+            requireUnset(this.timeout, "timeout");
+            this.timeout = requirePositive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long {@link #promote}, {@link #stage(String, Stage)} at runtime and
+         *                {@link MirroringBackend#close()} may wait for queued work; writes pause at
+         *                most this long during a promote; default 5 s
+         * @return this builder
+         */
+        public Builder<T> promoteTimeout(Duration timeout) {
+            requireUnset(this.promoteTimeout, "promoteTimeout");
+            this.promoteTimeout = requirePositive(timeout, "promoteTimeout");
+            return this;
+        }
+
+        /**
+         * @param registry where meters are registered; default {@link Metrics#globalRegistry}
+         * @return this builder
+         */
+        public Builder<T> meterRegistry(MeterRegistry registry) {
+            requireUnset(this.meterRegistry, "meterRegistry");
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Runs secondary calls on the caller's own executor instead of dualstore's pool. It must
+         * never run a task on the thread that submits it (so not a caller-runs policy), and may
+         * reject tasks: a rejected task is counted as {@code rejected}. dualstore never shuts it
+         * down.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder<T> executor(Executor executor) {
+            requireUnset(this.executor, "executor");
+            if (threads != null) {
+                throw new IllegalStateException("threads(...) sizes dualstore's own pool; it cannot be combined with executor(...)");
+            }
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * @param threads the size of dualstore's own pool of daemon threads, named
+         *                {@code dualstore-<backend>-<n>}; default 4
+         * @return this builder
+         */
+        public Builder<T> threads(int threads) {
+            requireUnset(this.threads, "threads");
+            if (executor != null) {
+                throw new IllegalStateException("threads(...) sizes dualstore's own pool; it cannot be combined with executor(...)");
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * @param maxPending how many calls may wait or run for one secondary; beyond it calls are
+         *                   not mirrored and count as {@code rejected}; default 16,384
+         * @return this builder
+         */
+        public Builder<T> maxPending(int maxPending) {
+            requireUnset(this.maxPending, "maxPending");
+            if (maxPending < 1) {
+                throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending);
+            }
+            this.maxPending = maxPending;
+            return this;
+        }
+
+        /**
+         * @param capacity how many keys to repair are kept per store; default 100,000
+         * @return this builder
+         */
+        public Builder<T> repairCapacity(int capacity) {
+            requireUnset(this.repairCapacity, "repairCapacity");
+            if (capacity < 0) {
+                throw new IllegalArgumentException("repairCapacity must not be negative, was " + capacity);
+            }
+            this.repairCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param percent the percentage of calls mirrored at first; default 100. See
+         *                {@link MirroringBackend#sampleRate(double)}.
+         * @return this builder
+         */
+        public Builder<T> sampleRate(double percent) {
+            requireUnset(this.sampleRate, "sampleRate");
+            this.sampleRate = requirePercent(percent);
+            return this;
+        }
+
+        /**
+         * @param method  a read or write method's name
+         * @param percent the percentage of its calls mirrored at first
+         * @return this builder
+         */
+        public Builder<T> sampleRate(String method, double percent) {
+            requireText(method, "method");
+            if (methodSampleRates.putIfAbsent(method, requirePercent(percent)) != null) {
+                throw new IllegalStateException("sampleRate of '" + method + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * @param listener told of every mismatch, on a dispatcher thread; any number may be added
+         * @return this builder
+         */
+        public Builder<T> mismatchListener(MismatchListener listener) {
+            mismatchListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param listener told of every write a secondary may have missed; any number may be added
+         * @return this builder
+         */
+        public Builder<T> divergenceListener(DivergenceListener listener) {
+            divergenceListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @param enabled whether mismatches are logged at WARN through SLF4J (logger
+         *                {@code dev.dualstore.mismatch}), at most one line a second per backend;
+         *                default true. Without {@link #logValues(Redactor)} the lines hold no
+         *                record values.
+         * @return this builder
+         */
+        public Builder<T> logMismatches(boolean enabled) {
+            requireUnset(this.logMismatches, "logMismatches");
+            this.logMismatches = enabled;
+            return this;
+        }
+
+        /**
+         * Opts in to logging arguments and answers of mismatches, through a redactor.
+         *
+         * @param redactor turns each value into text safe to log
+         * @return this builder
+         */
+        public Builder<T> logValues(Redactor redactor) {
+            requireUnset(this.redactor, "logValues");
+            this.redactor = Objects.requireNonNull(redactor, "redactor");
+            return this;
+        }
+
+        /**
+         * @param policy what a failing secondary in {@link Stage#DUAL_WRITE} does; default
+         *               {@link DualWriteFailure#COUNT}
+         * @return this builder
+         */
+        public Builder<T> dualWriteFailure(DualWriteFailure policy) {
+            requireUnset(this.dualWriteFailure, "dualWriteFailure");
+            this.dualWriteFailure = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param ticker the time source for timing calls and rate-limiting logs; default
+         *               {@link Ticker#system()}
+         * @return this builder
+         */
+        public Builder<T> ticker(Ticker ticker) {
+            requireUnset(this.ticker, "ticker");
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Checks the configuration and builds the backend.
+         *
+         * @return the backend, mirroring from now on
+         * @throws IllegalStateException    if no primary was set
+         * @throws IllegalArgumentException naming the store or method at fault: duplicate store
+         *                                  names, stores of the wrong type, unknown, unclassified or doubly classified
+         *                                  methods, bad key indexes, options for unknown stores or methods
+         */
+        public MirroringBackend<T> build() {
+            if (primary == null) {
+                throw new IllegalStateException("no primary store: call primary(name, store) before build()");
+            }
+            if (secondaries.containsKey(primaryName)) {
+                duplicateStores.add(primaryName);
+            }
+            if (!duplicateStores.isEmpty()) {
+                throw new IllegalArgumentException("duplicate store names: " + new LinkedHashSet<>(duplicateStores)
+                        + "; each store needs its own name");
+            }
+            if (!classifiedTwice.isEmpty()) {
+                throw new IllegalArgumentException("methods classified more than once: " + classifiedTwice);
+            }
+            BackendConfig<T> config = new BackendConfig<>(
+                    type,
+                    name != null ? name : type.getSimpleName(),
+                    primaryName,
+                    primary,
+                    Map.copyOf(secondaries),
+                    List.copyOf(secondaries.keySet()),
+                    Map.copyOf(stages),
+                    Map.copyOf(classified),
+                    Map.copyOf(keys),
+                    Map.copyOf(expected),
+                    comparator != null ? comparator : ResultComparator.deepEquals(),
+                    Map.copyOf(comparators),
+                    timeout != null ? timeout : Duration.ofSeconds(1),
+                    promoteTimeout != null ? promoteTimeout : Duration.ofSeconds(5),
+                    meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
+                    executor,
+                    threads != null ? threads : 4,
+                    maxPending != null ? maxPending : 16_384,
+                    repairCapacity != null ? repairCapacity : 100_000,
+                    sampleRate != null ? sampleRate : 100.0,
+                    Map.copyOf(methodSampleRates),
+                    List.copyOf(mismatchListeners),
+                    List.copyOf(divergenceListeners),
+                    logMismatches == null || logMismatches,
+                    redactor,
+                    dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT,
+                    ticker != null ? ticker : Ticker.system());
+            return new MirroringBackend<>(new MirroringEngine<>(config));
+        }
+
+        private Builder<T> classify(BackendConfig.Kind kind, String... methods) {
+            if (methods.length == 0) {
+                throw new IllegalArgumentException(kind.name().toLowerCase(java.util.Locale.ROOT) + "(...) needs at least one method name");
+            }
+            for (String method : methods) {
+                requireText(method, "method");
+                if (classified.putIfAbsent(method, kind) != null) {
+                    classifiedTwice.add(method);
+                }
+            }
+            return this;
+        }
+
+        private static void requireUnset(Object current, String option) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        private static String requireText(String value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(what + " must not be blank");
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        private static double requirePercent(double percent) {
+            if (!(percent >= 0 && percent <= 100)) {
+                throw new IllegalArgumentException("sample rate must be a percentage from 0 to 100, was " + percent);
+            }
+            return percent;
+        }
+
+        @Override
+        public String toString() {
+            return "MirroringBackend.Builder[" + type.getSimpleName() + ", primary=" + primaryName
+                    + ", secondaries=" + secondaries.keySet() + ", classified=" + Arrays.toString(classified.keySet().toArray()) + "]";
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.dualstore.internal;
+
+import static dev.dualstore.metrics.MeterNames.BACKEND;
+import static dev.dualstore.metrics.MeterNames.CALLS;
+import static dev.dualstore.metrics.MeterNames.COMPARISONS;
+import static dev.dualstore.metrics.MeterNames.ERROR;
+import static dev.dualstore.metrics.MeterNames.KIND;
+import static dev.dualstore.metrics.MeterNames.MATCH;
+import static dev.dualstore.metrics.MeterNames.METHOD;
+import static dev.dualstore.metrics.MeterNames.MISMATCH;
+import static dev.dualstore.metrics.MeterNames.NO_KIND;
+import static dev.dualstore.metrics.MeterNames.OUTCOME;
+import static dev.dualstore.metrics.MeterNames.RACED;
+import static dev.dualstore.metrics.MeterNames.REJECTED;
+import static dev.dualstore.metrics.MeterNames.RESULT;
+import static dev.dualstore.metrics.MeterNames.ROLE;
+import static dev.dualstore.metrics.MeterNames.STORE;
+import static dev.dualstore.metrics.MeterNames.SUCCESS;
+import static dev.dualstore.metrics.MeterNames.TIMEOUT;
+import static dev.dualstore.metrics.MeterNames.WRITES;
+
+import dev.dualstore.MismatchKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The meters of one method on one store, registered once at build time so that recording is a
+ * field read and an add, with no registry lookup. Threadsafe (Micrometer meters are).
+ */
+final class MethodMeters {
+    final Timer primarySuccess;
+    final Timer primaryError;
+    final Timer secondarySuccess;
+    final Timer secondaryError;
+    final Counter match;
+    final Counter error;
+    final Counter timeout;
+    final Counter rejected;
+    final Counter raced;
+    final Counter[] mismatch;
+    final Counter writeSuccess;
+    final Counter writeError;
+    final Counter writeTimeout;
+    final Counter writeRejected;
+
+    MethodMeters(MeterRegistry registry, String backend, String method, String store, BackendConfig.Kind kind) {
+        Tags tags = Tags.of(BACKEND, backend, METHOD, method, STORE, store);
+        primarySuccess = timer(registry, tags, "primary", SUCCESS);
+        primaryError = timer(registry, tags, "primary", ERROR);
+        secondarySuccess = timer(registry, tags, "secondary", SUCCESS);
+        secondaryError = timer(registry, tags, "secondary", ERROR);
+        boolean read = kind == BackendConfig.Kind.READ;
+        match = read ? comparison(registry, tags, MATCH, NO_KIND) : null;
+        error = read ? comparison(registry, tags, ERROR, NO_KIND) : null;
+        timeout = read ? comparison(registry, tags, TIMEOUT, NO_KIND) : null;
+        rejected = read ? comparison(registry, tags, REJECTED, NO_KIND) : null;
+        raced = read ? comparison(registry, tags, RACED, NO_KIND) : null;
+        mismatch = new Counter[MismatchKind.values().length];
+        for (MismatchKind k : MismatchKind.values()) {
+            mismatch[k.ordinal()] = read ? comparison(registry, tags, MISMATCH, k.tag()) : null;
+        }
+        boolean write = kind == BackendConfig.Kind.WRITE;
+        writeSuccess = write ? write(registry, tags, SUCCESS) : null;
+        writeError = write ? write(registry, tags, ERROR) : null;
+        writeTimeout = write ? write(registry, tags, TIMEOUT) : null;
+        writeRejected = write ? write(registry, tags, REJECTED) : null;
+    }
+
+    Timer timer(boolean primary, boolean success) {
+        return primary ? (success ? primarySuccess : primaryError) : (success ? secondarySuccess : secondaryError);
+    }
+
+    private static Timer timer(MeterRegistry registry, Tags tags, String role, String outcome) {
+        return Timer.builder(CALLS)
+                .description("Calls to each store, by role when called and outcome")
+                .tags(tags).tag(ROLE, role).tag(OUTCOME, outcome)
+                .register(registry);
+    }
+
+    private static Counter comparison(MeterRegistry registry, Tags tags, String result, String kind) {
+        return Counter.builder(COMPARISONS)
+                .description("Read comparisons of a secondary's answer with the primary's")
+                .tags(tags).tag(RESULT, result).tag(KIND, kind)
+                .register(registry);
+    }
+
+    private static Counter write(MeterRegistry registry, Tags tags, String result) {
+        return Counter.builder(WRITES)
+                .description("Writes shadowed to a secondary")
+                .tags(tags).tag(RESULT, result)
+                .register(registry);
+    }
+}

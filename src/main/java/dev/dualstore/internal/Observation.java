@@ -1,0 +1,38 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.Outcome;
+
+/**
+ * What the caller's thread hands to the dispatcher for one mirrored call: the call and the
+ * primary's answer. Built before it is published to a lane or executor and never modified after,
+ * so every secondary that shares it sees the same values. Safe publication comes from the
+ * concurrent queue or executor hand-off.
+ */
+final class Observation {
+    final MethodPolicy policy;
+    final Object[] args;
+    /** The key, or null when the method has none (or the key argument was null). */
+    final Object key;
+    final Object value;
+    final Throwable thrown;
+    final long primaryNanos;
+    final Roles roles;
+    /** The store whose task records the primary's timer, so it is recorded once per call. */
+    final Store recordsPrimaryTiming;
+
+    Observation(MethodPolicy policy, Object[] args, Object key, Object value, Throwable thrown,
+            long primaryNanos, Roles roles, Store recordsPrimaryTiming) {
+        this.policy = policy;
+        this.args = args;
+        this.key = key;
+        this.value = value;
+        this.thrown = thrown;
+        this.primaryNanos = primaryNanos;
+        this.roles = roles;
+        this.recordsPrimaryTiming = recordsPrimaryTiming;
+    }
+
+    Outcome primaryOutcome() {
+        return thrown != null ? Outcome.threw(thrown) : Outcome.returned(value);
+    }
+}

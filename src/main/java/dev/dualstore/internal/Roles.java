@@ -1,0 +1,80 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.Stage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who answers and who is mirrored to, at one moment: an immutable snapshot swapped whole behind a
+ * volatile reference, so a call sees one consistent set of roles from start to end. The arrays
+ * are never modified after construction.
+ */
+final class Roles {
+    final Store primary;
+    /** Secondaries, in configured order, with their stages (parallel arrays). */
+    final Store[] secondaries;
+    final Stage[] stages;
+    /** Secondaries that receive reads; empty when closed. */
+    final Store[] readers;
+    /** Secondaries that receive writes off-thread; empty when closed. */
+    final Store[] shadowWriters;
+    /** Secondaries written on the caller's thread ({@link Stage#DUAL_WRITE}); empty when closed. */
+    final Store[] dualWriters;
+    final boolean closed;
+
+    Roles(Store primary, Store[] secondaries, Stage[] stages, boolean closed) {
+        this.primary = primary;
+        this.secondaries = secondaries;
+        this.stages = stages;
+        this.closed = closed;
+        List<Store> readers = new ArrayList<>();
+        List<Store> shadowWriters = new ArrayList<>();
+        List<Store> dualWriters = new ArrayList<>();
+        for (int i = 0; i < secondaries.length && !closed; i++) {
+            if (stages[i].receivesReads()) {
+                readers.add(secondaries[i]);
+            }
+            if (stages[i] == Stage.DUAL_WRITE) {
+                dualWriters.add(secondaries[i]);
+            } else if (stages[i].receivesWrites()) {
+                shadowWriters.add(secondaries[i]);
+            }
+        }
+        this.readers = readers.toArray(new Store[0]);
+        this.shadowWriters = shadowWriters.toArray(new Store[0]);
+        this.dualWriters = dualWriters.toArray(new Store[0]);
+    }
+
+    /** The roles after {@code store} becomes primary; the former primary becomes a {@link Stage#SHADOW} secondary in its place. */
+    Roles promote(Store store) {
+        Store[] next = secondaries.clone();
+        Stage[] nextStages = stages.clone();
+        int at = indexOf(store);
+        next[at] = primary;
+        nextStages[at] = Stage.SHADOW;
+        return new Roles(store, next, nextStages, closed);
+    }
+
+    Roles withStage(Store store, Stage stage) {
+        Stage[] nextStages = stages.clone();
+        nextStages[indexOf(store)] = stage;
+        return new Roles(primary, secondaries, nextStages, closed);
+    }
+
+    Roles close() {
+        return new Roles(primary, secondaries, stages, true);
+    }
+
+    Stage stageOf(Store store) {
+        return stages[indexOf(store)];
+    }
+
+    int indexOf(Store store) {
+        for (int i = 0; i < secondaries.length; i++) {
+            if (secondaries[i] == store) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("'" + store.name + "' is the primary; stages apply to secondaries");
+    }
+}

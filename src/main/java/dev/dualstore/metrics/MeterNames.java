@@ -1,0 +1,69 @@
+package dev.dualstore.metrics;
+
+/**
+ * The meters every {@code MirroringBackend} registers, and their tags. Tag sets are fixed per
+ * meter name (as Prometheus requires), and tag values come from bounded sets: the interface's
+ * method names, the configured store names and the constants here.
+ */
+public final class MeterNames {
+
+    private MeterNames() {}
+
+    /**
+     * Timer of each mirrored call to each store; tags {@link #BACKEND}, {@link #METHOD},
+     * {@link #STORE}, {@link #ROLE}, {@link #OUTCOME}. Comparing the primary's and a secondary's
+     * timers gives the relative latency of the stores.
+     */
+    public static final String CALLS = "dualstore.calls";
+    /**
+     * Counter of read comparisons; tags {@link #BACKEND}, {@link #METHOD}, {@link #STORE},
+     * {@link #RESULT} and {@link #KIND} ({@code none} unless {@code result=mismatch}).
+     */
+    public static final String COMPARISONS = "dualstore.comparisons";
+    /** Counter of shadow writes; tags {@link #BACKEND}, {@link #METHOD}, {@link #STORE}, {@link #RESULT}. */
+    public static final String WRITES = "dualstore.writes";
+    /** Gauge of secondary calls queued or running; tags {@link #BACKEND}, {@link #STORE}. */
+    public static final String PENDING = "dualstore.pending";
+    /**
+     * Counter of exceptions thrown by user callbacks (comparators, normalisers, listeners); tags
+     * {@link #BACKEND}, {@link #CALLBACK}.
+     */
+    public static final String CALLBACK_ERRORS = "dualstore.callback.errors";
+
+    /** Tag: the backend's name. */
+    public static final String BACKEND = "backend";
+    /** Tag: the interface method's name. */
+    public static final String METHOD = "method";
+    /** Tag: the store's name. */
+    public static final String STORE = "store";
+    /** Tag: {@code primary} or {@code secondary}, the store's role when the call was made. */
+    public static final String ROLE = "role";
+    /** Tag: {@code success} or {@code error}. */
+    public static final String OUTCOME = "outcome";
+    /** Tag: the result of a comparison or a shadow write. */
+    public static final String RESULT = "result";
+    /** Tag: the {@code dev.dualstore.MismatchKind} of a mismatch, or {@code none}. */
+    public static final String KIND = "kind";
+    /** Tag: {@code comparator}, {@code mismatch-listener} or {@code divergence-listener}. */
+    public static final String CALLBACK = "callback";
+
+    /** Comparison result: the answers matched. */
+    public static final String MATCH = "match";
+    /** Comparison result: the answers differed; see {@link #KIND}. */
+    public static final String MISMATCH = "mismatch";
+    /** Comparison or write result: the secondary threw where the primary did not, or a comparator threw. */
+    public static final String ERROR = "error";
+    /** Comparison or write result: the secondary did not answer within the timeout. */
+    public static final String TIMEOUT = "timeout";
+    /** Comparison or write result: not sent, because the secondary's queue was full. */
+    public static final String REJECTED = "rejected";
+    /**
+     * Comparison result: not compared, because a write to the same key ran on the primary while
+     * the read was in flight, so the two stores were asked about different moments.
+     */
+    public static final String RACED = "raced";
+    /** Write result: the secondary applied the write. */
+    public static final String SUCCESS = "success";
+    /** Kind tag of every result but {@link #MISMATCH}. */
+    public static final String NO_KIND = "none";
+}
