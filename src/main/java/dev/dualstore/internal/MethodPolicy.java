@@ -1,6 +1,7 @@
 package dev.dualstore.internal;
 
 import dev.dualstore.ResultComparator;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,12 @@ final class MethodPolicy {
     final Class<?>[] expected;
     /** Indexed by {@link Store#id}; null for methods that are not mirrored. */
     final MethodMeters[] meters;
+    /**
+     * For an unclassified default method: its body, bound by special invocation so it runs on
+     * the proxy; null when the package is not open to dualstore (then
+     * {@code InvocationHandler.invokeDefault} is used, which needs a public interface).
+     */
+    MethodHandle defaultBody;
     /** Calls mirrored per million, or {@link #INHERIT} to use the backend's rate. */
     volatile int samplePerMillion = INHERIT;
 

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -98,6 +99,8 @@ public final class MirroringEngine<T> implements InvocationHandler {
     private final Counter comparatorErrors;
     private final Counter mismatchListenerErrors;
     private final Counter divergenceListenerErrors;
+    /** Removed on close, so a backend built again under the same name reports its own queue. */
+    private final List<Gauge> pendingGauges;
     private final Object reconfiguring = new Object();
     private final Object idle = new Object();
     private final AtomicInteger idleWaiters = new AtomicInteger();
@@ -165,13 +168,15 @@ public final class MirroringEngine<T> implements InvocationHandler {
             stripes[i] = new StampedLock();
         }
         MeterRegistry registry = config.meterRegistry();
+        List<Gauge> gauges = new ArrayList<>();
         for (Store store : stores) {
-            Gauge.builder(MeterNames.PENDING, store.pending, AtomicInteger::get)
+            gauges.add(Gauge.builder(MeterNames.PENDING, store.pending, AtomicInteger::get)
                     .description("Secondary calls queued or running for a store")
                     .tags(MeterNames.BACKEND, config.name(), MeterNames.STORE, store.name)
                     .strongReference(true)
-                    .register(registry);
+                    .register(registry));
         }
+        pendingGauges = List.copyOf(gauges);
         comparatorErrors = callbackErrors(registry, config.name(), "comparator");
         mismatchListenerErrors = callbackErrors(registry, config.name(), "mismatch-listener");
         divergenceListenerErrors = callbackErrors(registry, config.name(), "divergence-listener");
@@ -289,8 +294,19 @@ public final class MirroringEngine<T> implements InvocationHandler {
     private MethodPolicy policyOf(Method m, MethodPolicy.Dispatch dispatch) {
         // Non-public interfaces (a test's nested interface, say) need this to be callable from here.
         m.trySetAccessible();
-        if (dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD || dispatch == MethodPolicy.Dispatch.PASSTHROUGH) {
+        if (dispatch == MethodPolicy.Dispatch.PASSTHROUGH) {
             return new MethodPolicy(m, dispatch, new int[0], null, List.of(), null);
+        }
+        if (dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD) {
+            MethodPolicy policy = new MethodPolicy(m, dispatch, new int[0], null, List.of(), null);
+            try {
+                Class<?> declaring = m.getDeclaringClass();
+                policy.defaultBody = MethodHandles.privateLookupIn(declaring, MethodHandles.lookup())
+                        .unreflectSpecial(m, declaring);
+            } catch (IllegalAccessException | RuntimeException e) {
+                policy.defaultBody = null;
+            }
+            return policy;
         }
         String name = m.getName();
         int[] keys = config.keys().get(name);
@@ -377,9 +393,10 @@ public final class MirroringEngine<T> implements InvocationHandler {
             case WRITE:
                 return write(policy, args);
             case PASSTHROUGH:
-                return call(roles.primary.target, method, args);
+                // policy.method, not method: only the former was made accessible at build time.
+                return call(roles.primary.target, policy.method, args);
             case DEFAULT_METHOD:
-                return InvocationHandler.invokeDefault(proxy, method, args);
+                return invokeDefault(policy, proxy, args);
             case EQUALS:
                 return proxy == args[0];
             case HASH_CODE:
@@ -521,6 +538,18 @@ public final class MirroringEngine<T> implements InvocationHandler {
         m.writeError.increment();
         diverged(s, p, key, Divergence.Reason.ERROR, thrown);
         return config.dualWriteFailure() == DualWriteFailure.FAIL ? new DualWriteException(s.name, p.name, thrown) : null;
+    }
+
+    private static Object invokeDefault(MethodPolicy policy, Object proxy, Object[] args) throws Throwable {
+        if (policy.defaultBody == null) {
+            return InvocationHandler.invokeDefault(proxy, policy.method, args);
+        }
+        Object[] receiverAndArgs = new Object[args == null ? 1 : args.length + 1];
+        receiverAndArgs[0] = proxy;
+        if (args != null) {
+            System.arraycopy(args, 0, receiverAndArgs, 1, args.length);
+        }
+        return policy.defaultBody.invokeWithArguments(receiverAndArgs);
     }
 
     private static Object call(Object target, Method method, Object[] args) throws Throwable {
@@ -875,6 +904,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
                 ownExecutor.shutdownNow();
             }
             deadlines.shutdown();
+            pendingGauges.forEach(config.meterRegistry()::remove);
         }
     }
 
