@@ -1,0 +1,114 @@
+package dev.dualstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.MeterReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** A percentage of calls is mirrored; with a key, the choice is stable per key. */
+class SamplingTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MeterReader meters = new MeterReader(registry);
+
+    /** Records which keys reached it through get. */
+    static final class KeyRecorder extends InMemoryKeyValueStore {
+        final List<String> gets = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String get(String key) {
+            gets.add(key);
+            return super.get(key);
+        }
+    }
+
+    private MirroringBackend<KeyValueStore> backend(KeyRecorder secondary, double percent) {
+        return MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", secondary)
+                .sampleRate(percent)
+                .meterRegistry(registry)
+                .build();
+    }
+
+    @Test
+    void zeroPercentMirrorsNothingAndHundredMirrorsEverything() {
+        KeyRecorder secondary = new KeyRecorder();
+        try (MirroringBackend<KeyValueStore> backend = backend(secondary, 0)) {
+            for (int i = 0; i < 100; i++) {
+                backend.proxy().get("k" + i);
+            }
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(secondary.gets).isEmpty();
+
+            backend.sampleRate(100);
+            for (int i = 0; i < 100; i++) {
+                backend.proxy().get("k" + i);
+            }
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(secondary.gets).hasSize(100);
+            assertThat(meters.comparisons("match")).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void aKeyIsAlwaysInOrAlwaysOutAndRaisingTheRateOnlyAddsKeys() {
+        KeyRecorder secondary = new KeyRecorder();
+        try (MirroringBackend<KeyValueStore> backend = backend(secondary, 10)) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 1000; i++) {
+                    backend.proxy().get("user-" + i);
+                }
+            }
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+            Set<String> at10 = new HashSet<>(secondary.gets);
+            // Stable: each sampled key came all three rounds.
+            assertThat(secondary.gets).hasSize(at10.size() * 3);
+            assertThat(at10.size()).isBetween(50, 150);
+
+            secondary.gets.clear();
+            backend.sampleRate(50);
+            for (int i = 0; i < 1000; i++) {
+                backend.proxy().get("user-" + i);
+            }
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(new HashSet<>(secondary.gets)).containsAll(at10).hasSizeBetween(400, 600);
+        }
+    }
+
+    @Test
+    void aMethodsOwnRateOverridesTheBackendsAtRuntime() {
+        KeyRecorder secondary = new KeyRecorder();
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", secondary)
+                .sampleRate("get", 0)
+                .meterRegistry(registry)
+                .build()) {
+            backend.proxy().get("a");
+            backend.proxy().history("a");
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(secondary.gets).isEmpty();
+            assertThat(meters.count("dualstore.comparisons", "method", "history", "result", "match")).isEqualTo(1);
+
+            backend.sampleRate("get", 100);
+            backend.proxy().get("a");
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(secondary.gets).containsExactly("a");
+
+            assertThatThrownBy(() -> backend.sampleRate("nope", 5))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+            assertThatThrownBy(() -> backend.sampleRate(-1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.dualstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.MeterReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Secondaries run under a deadline and a bounded queue; neither ever reaches the caller. */
+class TimeoutAndRejectionTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MeterReader meters = new MeterReader(registry);
+
+    /** A secondary whose calls block until released, and which records being interrupted. */
+    static final class BlockingStore extends InMemoryKeyValueStore {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
+        final List<String> interrupted = new CopyOnWriteArrayList<>();
+
+        private void block(String key) {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                interrupted.add(key);
+            }
+        }
+
+        @Override
+        public String get(String key) {
+            block(key);
+            return super.get(key);
+        }
+
+        @Override
+        public void put(String key, String value) {
+            block(key);
+            super.put(key, value);
+        }
+    }
+
+    @Test
+    void aSecondaryPastItsDeadlineIsCountedAsTimeoutAndInterrupted() {
+        BlockingStore slow = new BlockingStore();
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", slow)
+                .timeout(Duration.ofMillis(50))
+                .meterRegistry(registry)
+                .build()) {
+            KeyValueStore store = backend.proxy();
+
+            assertThat(store.get("a")).isNull();
+            store.put("b", "1");
+
+            // drain waits for real completion; the deadline interrupts the blocked calls.
+            assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(meters.comparisons("timeout")).isEqualTo(1);
+            assertThat(meters.writes("timeout")).isEqualTo(1);
+            assertThat(slow.interrupted).containsExactlyInAnyOrder("a", "b");
+            assertThat(backend.keysToRepair("new")).containsExactly("b");
+            assertThat(meters.timed("dualstore.calls", "store", "new", "outcome", "error")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTimedOutCallLeavesNoInterruptBehindForTheNextCallOnTheSameThread() {
+        BlockingStore slow = new BlockingStore();
+        List<Boolean> interruptedAtStart = new CopyOnWriteArrayList<>();
+        InMemoryKeyValueStore checking = new InMemoryKeyValueStore() {
+            @Override
+            public void append(String key, String value) {
+                interruptedAtStart.add(Thread.currentThread().isInterrupted());
+            }
+
+            @Override
+            public String get(String key) {
+                return slow.get(key);
+            }
+        };
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", checking)
+                .threads(1)
+                .timeout(Duration.ofMillis(20))
+                .meterRegistry(registry)
+                .build()) {
+            backend.proxy().get("a");
+            backend.proxy().append("a", "x");
+
+            assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
+            assertThat(meters.comparisons("timeout")).isEqualTo(1);
+            assertThat(interruptedAtStart).containsExactly(false);
+        }
+    }
+
+    @Test
+    void aFullQueueRejectsWithoutBlockingTheCaller() throws Exception {
+        BlockingStore slow = new BlockingStore();
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", slow)
+                .maxPending(2)
+                .timeout(Duration.ofSeconds(30))
+                .meterRegistry(registry)
+                .build()) {
+            KeyValueStore store = backend.proxy();
+            store.put("k0", "v");
+            assertThat(slow.entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+            for (int i = 1; i <= 10; i++) {
+                store.put("k" + i, "v"); // each returns at once: the queue is full, never waited on
+            }
+            for (int i = 1; i <= 5; i++) {
+                assertThat(store.get("k" + i)).isEqualTo("v");
+            }
+
+            slow.release.countDown();
+            assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
+            // k0 ran, one more fitted in the queue; the other nine writes and five reads were rejected.
+            assertThat(meters.writes("success")).isEqualTo(2);
+            assertThat(meters.writes("rejected")).isEqualTo(9);
+            assertThat(meters.comparisons("rejected")).isEqualTo(5);
+            assertThat(backend.keysToRepair("new")).hasSize(9).doesNotContain("k0");
+        }
+    }
+
+    @Test
+    void aRejectingInjectedExecutorIsCountedAndNeverThrown() {
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", new InMemoryKeyValueStore())
+                .executor(task -> {
+                    throw new RejectedExecutionException("saturated");
+                })
+                .meterRegistry(registry)
+                .build()) {
+            KeyValueStore store = backend.proxy();
+            store.put("a", "1");
+            store.put("a", "2");
+            assertThat(store.get("a")).isEqualTo("2");
+
+            assertThat(backend.drain(Duration.ofSeconds(1))).isTrue();
+            assertThat(meters.writes("rejected")).isEqualTo(2);
+            assertThat(meters.comparisons("rejected")).isEqualTo(1);
+            assertThat(registry.get("dualstore.pending").tag("store", "new").gauge().value()).isZero();
+        }
+    }
+}
