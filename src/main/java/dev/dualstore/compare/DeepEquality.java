@@ -15,9 +15,10 @@ import java.util.Set;
 
 /**
  * Structural equality for store answers: arrays (of any component type) by content, lists in
- * order, sets and maps by content, {@link Optional}s and records component by component, each
- * level compared the same way; anything else by {@link Object#equals}. {@link #hash(Object)} is
- * consistent with it. Threadsafe and stateless.
+ * order, sets and maps by content, other collections (queues, {@code Map.values()}) in iteration
+ * order, {@link Optional}s and records component by component, each level compared the same way;
+ * anything else by {@link Object#equals}. Map keys are compared by their own {@code equals}.
+ * {@link #hash(Object)} is consistent with it. Threadsafe and stateless.
  */
 public final class DeepEquality {
 
@@ -43,6 +44,11 @@ public final class DeepEquality {
         }
         if (a instanceof Set<?> sa && b instanceof Set<?> sb) {
             return sa.size() == sb.size() && multisetDifference(sa, sb).isEmpty();
+        }
+        if (isOtherCollection(a) && isOtherCollection(b)) {
+            // Queues, deques and views such as Map.values() have no content-based equals of their
+            // own; without this two answers holding the same elements would never match.
+            return sequenceEqual(new ArrayList<>((Collection<?>) a), new ArrayList<>((Collection<?>) b));
         }
         if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
             if (ma.size() != mb.size()) {
@@ -95,9 +101,9 @@ public final class DeepEquality {
         if (a == null) {
             return 0;
         }
-        if (a.getClass().isArray() || a instanceof List<?>) {
+        if (a.getClass().isArray() || a instanceof List<?> || isOtherCollection(a)) {
             int h = 1;
-            for (Object e : a instanceof List<?> l ? l : asList(a)) {
+            for (Object e : a instanceof Collection<?> c ? c : asList(a)) {
                 h = 31 * h + hash(e);
             }
             return h;
@@ -127,6 +133,11 @@ public final class DeepEquality {
             return h;
         }
         return a.hashCode();
+    }
+
+    /** A collection that is neither a list nor a set: compared in iteration order. */
+    static boolean isOtherCollection(Object value) {
+        return value instanceof Collection<?> && !(value instanceof List<?>) && !(value instanceof Set<?>);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.dualstore.compare;
 
 import dev.dualstore.MismatchKind;
 import dev.dualstore.Outcome;
+import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
@@ -39,7 +40,8 @@ public record Diagnosis(MismatchKind kind, String difference) {
      */
     public static Diagnosis of(Outcome primary, Outcome secondary) {
         if (primary.threw() || secondary.threw()) {
-            return new Diagnosis(MismatchKind.EXCEPTION, describe(primary) + ", secondary " + describe(secondary));
+            return new Diagnosis(MismatchKind.EXCEPTION,
+                    "primary " + describe(primary) + ", secondary " + describe(secondary));
         }
         return of(primary.value(), secondary.value());
     }
@@ -52,6 +54,9 @@ public record Diagnosis(MismatchKind kind, String difference) {
      * @return the diagnosis
      */
     public static Diagnosis of(Object primary, Object secondary) {
+        if (primary == null && secondary == null) {
+            return new Diagnosis(MismatchKind.VALUE, "both returned null; the comparator disagreed");
+        }
         if (primary == null || secondary == null) {
             return new Diagnosis(MismatchKind.NULL, primary == null
                     ? "primary returned null, secondary a " + typeName(secondary)
@@ -69,15 +74,27 @@ public record Diagnosis(MismatchKind kind, String difference) {
         if (primary instanceof Map<?, ?> p && secondary instanceof Map<?, ?> s) {
             return ofMaps(p, s);
         }
+        if (primitiveArrays(primary, secondary) && primary.getClass() != secondary.getClass()) {
+            // An int[] never matches a long[]: their boxed elements differ in type, not in value.
+            return typeDiffers(primary, secondary);
+        }
         List<Object> p = DeepEquality.elements(primary);
         List<Object> s = DeepEquality.elements(secondary);
         if (p != null && s != null) {
-            boolean ordered = !(primary instanceof Set<?>) && !(secondary instanceof Set<?>);
-            return ofElements(p, s, ordered);
+            Diagnosis byElements = ofElements(p, s, !(primary instanceof Set<?>) && !(secondary instanceof Set<?>));
+            if (byElements != null && byElements.kind() != MismatchKind.ORDER) {
+                return byElements;
+            }
+            // The same elements in containers DeepEquality never matches (a list and an array, a
+            // list and a set): the containers are the difference, not their contents or order.
+            if (containerKind(primary) != containerKind(secondary)) {
+                return typeDiffers(primary, secondary);
+            }
+            return byElements != null ? byElements
+                    : new Diagnosis(MismatchKind.VALUE, "same " + p.size() + " elements; the comparator disagreed");
         }
         if (primary.getClass() != secondary.getClass()) {
-            return new Diagnosis(MismatchKind.TYPE,
-                    "primary returned a " + typeName(primary) + ", secondary a " + typeName(secondary));
+            return typeDiffers(primary, secondary);
         }
         if (primary instanceof Record) {
             return ofRecords(primary, secondary);
@@ -91,6 +108,26 @@ public record Diagnosis(MismatchKind kind, String difference) {
         return new Diagnosis(MismatchKind.VALUE, typeName(primary) + " values differ");
     }
 
+    /** Which containers DeepEquality compares with each other: 0 array, 1 list, 2 set, 3 other. */
+    private static int containerKind(Object value) {
+        if (value.getClass().isArray()) {
+            return 0;
+        }
+        return value instanceof List<?> ? 1 : value instanceof Set<?> ? 2 : 3;
+    }
+
+    private static boolean primitiveArrays(Object primary, Object secondary) {
+        return primary.getClass().isArray() && secondary.getClass().isArray()
+                && primary.getClass().getComponentType().isPrimitive()
+                && secondary.getClass().getComponentType().isPrimitive();
+    }
+
+    private static Diagnosis typeDiffers(Object primary, Object secondary) {
+        return new Diagnosis(MismatchKind.TYPE,
+                "primary returned a " + typeName(primary) + ", secondary a " + typeName(secondary));
+    }
+
+    /** Null when the two hold the same elements (in the same order, if {@code ordered}). */
     private static Diagnosis ofElements(List<Object> p, List<Object> s, boolean ordered) {
         Map<DeepEquality.Deep, Integer> difference = DeepEquality.multisetDifference(p, s);
         int missing = 0;
@@ -104,11 +141,14 @@ public record Diagnosis(MismatchKind kind, String difference) {
         }
         if (missing == 0 && extra == 0) {
             if (!ordered) {
-                return new Diagnosis(MismatchKind.VALUE, "same " + p.size() + " elements; the comparator disagreed");
+                return null;
             }
             int first = 0;
             while (first < p.size() && DeepEquality.equal(p.get(first), s.get(first))) {
                 first++;
+            }
+            if (first == p.size()) {
+                return null;
             }
             return new Diagnosis(MismatchKind.ORDER,
                     "same " + p.size() + " elements in another order, first out of place at index " + first);
@@ -147,6 +187,9 @@ public record Diagnosis(MismatchKind kind, String difference) {
         if (differing == 0 && missing == 0 && extra > 0) {
             return new Diagnosis(MismatchKind.EXTRA, "secondary has " + extra + " keys the primary lacks");
         }
+        if (differing == 0 && missing == 0) {
+            return new Diagnosis(MismatchKind.VALUE, "same " + p.size() + " keys and values; the comparator disagreed");
+        }
         return new Diagnosis(MismatchKind.VALUE, "values differ for " + differing + " of " + p.size()
                 + " keys, " + missing + " missing, " + extra + " extra");
     }
@@ -182,9 +225,19 @@ public record Diagnosis(MismatchKind kind, String difference) {
     }
 
     private static String typeName(Object value) {
+        String simple = value.getClass().getSimpleName();
+        // Anonymous and hidden classes have no simple name; the binary name is still value-free.
+        String name = simple.isEmpty() ? value.getClass().getName() : simple;
         if (value instanceof Collection<?> c) {
-            return value.getClass().getSimpleName() + " of " + c.size();
+            // JDK-internal implementations (List.of's "List12", "ListN") mean nothing to a reader.
+            String shown = value.getClass().getName().startsWith("java.util.ImmutableCollections")
+                    ? (value instanceof List<?> ? "List" : value instanceof Set<?> ? "Set" : "Collection")
+                    : name;
+            return shown + " of " + c.size();
         }
-        return value.getClass().getSimpleName();
+        if (value.getClass().isArray()) {
+            return name + " of " + Array.getLength(value);
+        }
+        return name;
     }
 }

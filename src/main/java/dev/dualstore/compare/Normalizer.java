@@ -16,8 +16,9 @@ import java.util.function.UnaryOperator;
 /**
  * Rewrites an answer before it is compared, applied to the primary's and the secondary's answer
  * alike (Twitch's "comparison preprocessors"). The factories here walk into lists, sets, maps,
- * arrays of objects, {@link Optional}s and records, and rebuild them with the rewritten parts;
- * other objects are left as they are unless they are of the type being rewritten.
+ * other collections (rebuilt as lists), arrays of objects, {@link Optional}s and records, and
+ * rebuild them with the rewritten parts; other objects are left as they are unless they are of
+ * the type being rewritten.
  *
  * <p>Runs on a dispatcher thread; must be threadsafe and must not modify its input.
  *

@@ -3,6 +3,7 @@ package dev.dualstore.compare;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,6 +44,15 @@ final class Walker {
             }
             return out;
         }
+        if (value instanceof Collection<?> other) {
+            // Queues and views such as Map.values(): rebuilt as a list in iteration order, which
+            // is how DeepEquality compares them.
+            List<Object> out = new ArrayList<>(other.size());
+            for (Object e : other) {
+                out.add(walk(e, leaf, ignored));
+            }
+            return out;
+        }
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -56,11 +66,21 @@ final class Walker {
             return optional.map(v -> walk(v, leaf, ignored));
         }
         if (value instanceof Object[] array) {
-            Object[] out = (Object[]) Array.newInstance(Object.class, array.length);
+            // Keep the component type (a String[] stays a String[]) so a record holding the array
+            // can be rebuilt; fall back to Object[] when a rewritten element no longer fits.
+            Class<?> component = array.getClass().getComponentType();
+            Object[] out = new Object[array.length];
+            boolean fits = true;
             for (int i = 0; i < array.length; i++) {
                 out[i] = walk(array[i], leaf, ignored);
+                fits &= out[i] == null || component.isInstance(out[i]);
             }
-            return out;
+            if (!fits || component == Object.class) {
+                return out;
+            }
+            Object[] typed = (Object[]) Array.newInstance(component, array.length);
+            System.arraycopy(out, 0, typed, 0, out.length);
+            return typed;
         }
         if (value instanceof Record) {
             return walkRecord(value, leaf, ignored);
