@@ -432,7 +432,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             thrown = e.getCause();
         }
         long nanos = ticker.read() - start;
-        Observation o = new Observation(p, args, key, value, thrown, nanos, r, readers[0]);
+        Observation o = new Observation(p, args, key, value, thrown, nanos, r, readers[0], stamp);
         if (lock == null) {
             for (Store s : readers) {
                 handOffUnordered(s, o);
@@ -498,7 +498,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
                     }
                 }
                 if (r.shadowWriters.length > 0) {
-                    Observation o = new Observation(p, args, key, value, thrown, nanos, r, r.shadowWriters[0]);
+                    Observation o = new Observation(p, args, key, value, thrown, nanos, r, r.shadowWriters[0], 0L);
                     for (Store s : r.shadowWriters) {
                         handOffOrdered(s, o);
                     }
@@ -654,7 +654,13 @@ public final class MirroringEngine<T> implements InvocationHandler {
             }
             p.meters[s.id].timer(false, thrown == null).record(nanos, TimeUnit.NANOSECONDS);
             if (p.dispatch == MethodPolicy.Dispatch.READ) {
-                compare(s, o, value, thrown);
+                // Lane order keeps shadow-written stores comparable; a DUAL_WRITE store is written
+                // on callers' threads, so only an unchanged stripe proves no write slipped in.
+                if (o.stamp != 0L && o.roles.writesSynchronously(s) && !stripe(o.key).validate(o.stamp)) {
+                    p.meters[s.id].raced.increment();
+                } else {
+                    compare(s, o, value, thrown);
+                }
             } else {
                 wrote(s, o, thrown);
             }

@@ -19,9 +19,15 @@ final class Observation {
     final Roles roles;
     /** The store whose task records the primary's timer, so it is recorded once per call. */
     final Store recordsPrimaryTiming;
+    /**
+     * For a keyed read: the optimistic stamp of the key's stripe taken before the primary call,
+     * so a secondary written outside its lane ({@code DUAL_WRITE}) can tell whether a write to the
+     * key slipped in before it answered. Zero otherwise.
+     */
+    final long stamp;
 
     Observation(MethodPolicy policy, Object[] args, Object key, Object value, Throwable thrown,
-            long primaryNanos, Roles roles, Store recordsPrimaryTiming) {
+            long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp) {
         this.policy = policy;
         this.args = args;
         this.key = key;
@@ -30,6 +36,7 @@ final class Observation {
         this.primaryNanos = primaryNanos;
         this.roles = roles;
         this.recordsPrimaryTiming = recordsPrimaryTiming;
+        this.stamp = stamp;
     }
 
     Outcome primaryOutcome() {

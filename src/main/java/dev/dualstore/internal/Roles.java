@@ -61,6 +61,16 @@ final class Roles {
         return new Roles(primary, secondaries, nextStages, closed);
     }
 
+    /** Whether {@code store} is written on callers' threads, outside its lane. */
+    boolean writesSynchronously(Store store) {
+        for (Store s : dualWriters) {
+            if (s == store) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Roles close() {
         return new Roles(primary, secondaries, stages, true);
     }
