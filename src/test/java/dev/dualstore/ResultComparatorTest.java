@@ -2,10 +2,6 @@ package dev.dualstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 import dev.dualstore.compare.Diagnosis;
 import dev.dualstore.compare.Normalizer;
@@ -23,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 
@@ -298,8 +295,9 @@ class ResultComparatorTest {
 
     @Test
     void ofComparesOtherAnswersStructurallyWithoutCallingThePredicate() {
-        @SuppressWarnings("unchecked")
-        BiPredicate<String, String> predicate = mock(BiPredicate.class);
+        // A counting lambda, not a mock: Mockito cannot instrument JDK 25's own interfaces yet.
+        AtomicInteger calls = new AtomicInteger();
+        BiPredicate<String, String> predicate = (a, b) -> calls.incrementAndGet() > 0;
         ResultComparator comparator = ResultComparator.of(String.class, predicate);
 
         assertThat(comparator.equivalent(new int[] {1}, new int[] {1})).isTrue();
@@ -307,7 +305,7 @@ class ResultComparatorTest {
         assertThat(comparator.equivalent("a", null)).isFalse();
         assertThat(comparator.equivalent(null, "a")).isFalse();
         assertThat(comparator.equivalent("a", 1)).isFalse();
-        verify(predicate, never()).test(any(), any());
+        assertThat(calls).hasValue(0);
     }
 
     @Test

@@ -293,7 +293,10 @@ public final class MirroringEngine<T> implements InvocationHandler {
 
     private MethodPolicy policyOf(Method m, MethodPolicy.Dispatch dispatch) {
         // Non-public interfaces (a test's nested interface, say) need this to be callable from here.
-        m.trySetAccessible();
+        if (!m.trySetAccessible() && !Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+            throw new IllegalArgumentException(m.getDeclaringClass().getName() + " is not public and its package is not"
+                    + " open to dev.dualstore; make the interface public or open its package to dev.dualstore");
+        }
         if (dispatch == MethodPolicy.Dispatch.PASSTHROUGH) {
             return new MethodPolicy(m, dispatch, new int[0], null, List.of(), null);
         }
