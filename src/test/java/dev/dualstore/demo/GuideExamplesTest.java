@@ -1,0 +1,780 @@
+package dev.dualstore.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dualstore.Divergence;
+import dev.dualstore.DualWriteException;
+import dev.dualstore.DualWriteFailure;
+import dev.dualstore.Key;
+import dev.dualstore.Mismatch;
+import dev.dualstore.MismatchKind;
+import dev.dualstore.MirroringBackend;
+import dev.dualstore.Read;
+import dev.dualstore.Redactor;
+import dev.dualstore.ResultComparator;
+import dev.dualstore.Stage;
+import dev.dualstore.compare.Normalizer;
+import dev.dualstore.metrics.MeterNames;
+import dev.dualstore.testing.ManualExecutor;
+import dev.dualstore.testing.MeterReader;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every code example of README.md and docs/guide.md, compiled and run. When an example changes
+ * here, change the docs with it (and the other way round).
+ */
+class GuideExamplesTest {
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+    private static final OffsetDateTime AT = OffsetDateTime.parse("2017-02-14T12:00:00Z");
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final MeterReader meters = new MeterReader(registry);
+    private final List<MirroringBackend<?>> backends = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeBackends() {
+        backends.forEach(MirroringBackend::close);
+    }
+
+    private <T> MirroringBackend<T> track(MirroringBackend<T> backend) {
+        backends.add(backend);
+        return backend;
+    }
+
+    // ------------------------------------------------------------------ README quick start
+
+    @Test
+    void readmeQuickStart() {
+        OldFollowStore oldStore = new OldFollowStore();
+        NewFollowStore newStore = NewFollowStore.fixed();
+        // README: begin
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", oldStore)                 // answers every call
+                .secondary("new", newStore)               // mirrored to, off the caller's thread
+                .reads("getAssoc", "followers")           // compared
+                .writes("follow", "unfollow")             // old first, then new, off the caller's thread
+                .comparator(ResultComparator.unordered().after(Normalizer.timestampsToUtc()))
+                .meterRegistry(registry)
+                .build();
+
+        FollowStore follows = backend.proxy();            // use it where you used oldStore
+        follows.follow("alice", "channel-1", OffsetDateTime.now(ZoneOffset.UTC));
+        follows.followers("channel-1", 100);              // answered by old, compared with new
+
+        backend.promote("new");                           // cutover: new answers, old is mirrored to
+        backend.promote("old");                           // rollback
+        backend.close();
+        // README: end
+
+        assertThat(backend.primaryName()).isEqualTo("old");
+        assertThat(newStore.followers("channel-1", 100)).extracting(Follow::from).containsExactly("alice");
+        assertThat(meters.comparisons("match")).isEqualTo(1);
+        assertThat(meters.comparisons("mismatch")).isZero();
+    }
+
+    // ------------------------------------------------------------------ wrapping a DAO
+
+    @Test
+    void wrappingTheFollowStore() {
+        MeterRegistry meterRegistry = registry;
+        // guide: wrap
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .name("follows")                          // the `backend` tag; default "FollowStore"
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .meterRegistry(meterRegistry)             // default: Metrics.globalRegistry
+                .build();
+        FollowStore follows = backend.proxy();
+        // guide: end
+        track(backend);
+
+        follows.follow("alice", "channel-1", AT);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.count(MeterNames.WRITES, "backend", "follows", "store", "new", "result", "success")).isEqualTo(1);
+        assertThat(backend.primaryName()).isEqualTo("old");
+        assertThat(backend.secondaryNames()).containsExactly("new");
+    }
+
+    /** An interface the service cannot annotate: classified with the builder. */
+    public interface Inventory {
+        int stock(String sku);
+
+        void restock(String sku, int count);
+
+        boolean ping();
+
+        default boolean inStock(String sku) {
+            return stock(sku) > 0;
+        }
+    }
+
+    static final class MapInventory implements Inventory {
+        private final Map<String, Integer> stock = new ConcurrentHashMap<>();
+
+        @Override
+        public int stock(String sku) {
+            return stock.getOrDefault(sku, 0);
+        }
+
+        @Override
+        public void restock(String sku, int count) {
+            stock.merge(sku, count, Integer::sum);
+        }
+
+        @Override
+        public boolean ping() {
+            return true;
+        }
+    }
+
+    @Test
+    void classifyingWithTheBuilder() {
+        Inventory mysqlInventory = new MapInventory();
+        Inventory dynamoInventory = new MapInventory();
+        // guide: builder
+        MirroringBackend<Inventory> backend = MirroringBackend.builder(Inventory.class)
+                .primary("mysql", mysqlInventory)
+                .secondary("dynamo", dynamoInventory)
+                .reads("stock")
+                .writes("restock")
+                .passthrough("ping")
+                .key("stock", 0)                          // parameter 0, the sku, is the key
+                .key("restock", 0)
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        track(backend);
+        Inventory inventory = backend.proxy();
+
+        inventory.restock("sku-1", 3);
+        assertThat(inventory.ping()).isTrue();
+        assertThat(inventory.inStock("sku-1")).isTrue();  // a default method: runs on the proxy, stock() is mirrored
+        assertThat(backend.drain(DRAIN)).isTrue();
+
+        assertThat(dynamoInventory.stock("sku-1")).isEqualTo(3);
+        assertThat(meters.count(MeterNames.COMPARISONS, "method", "stock", "result", "match")).isEqualTo(1);
+        assertThat(registry.find(MeterNames.CALLS).tag("method", "ping").meters()).isEmpty();
+        assertThat(registry.find(MeterNames.CALLS).tag("method", "inStock").meters()).isEmpty();
+    }
+
+    @Test
+    void anUnclassifiedMethodFailsTheBuild() {
+        Inventory mysqlInventory = new MapInventory();
+        assertThatThrownBy(() -> MirroringBackend.builder(Inventory.class)
+                .primary("mysql", mysqlInventory)
+                .reads("stock")
+                .passthrough("ping")
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unclassified methods of Inventory: [restock]; classify each with reads(...), writes(...)"
+                        + " or passthrough(...), or annotate it with @Read, @Write or @Passthrough");
+        assertThatThrownBy(() -> MirroringBackend.builder(Inventory.class)
+                .primary("mysql", mysqlInventory)
+                .reads("stock", "stok")
+                .writes("restock")
+                .passthrough("ping")
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown methods in reads(...), writes(...) or passthrough(...): [stok]");
+    }
+
+    @Test
+    void objectMethodsAreAnsweredByTheProxy() {
+        MirroringBackend<FollowStore> backend = track(MirroringBackend.builder(FollowStore.class)
+                .name("follows")
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .meterRegistry(registry)
+                .build());
+        FollowStore follows = backend.proxy();
+        assertThat(follows).isEqualTo(follows).isNotEqualTo(new OldFollowStore());
+        assertThat(follows.hashCode()).isEqualTo(System.identityHashCode(follows));
+        assertThat(follows.toString()).contains("follows", "old");
+    }
+
+    // ------------------------------------------------------------------ comparators and normalisers
+
+    @Test
+    void comparatorsForTheFollowStore() {
+        // guide: comparators
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                // every read: the same instant in another zone is the same answer
+                .comparator(ResultComparator.normalizing(Normalizer.timestampsToUtc()))
+                // followers() promises no order: compare as a multiset, after the same normaliser
+                .comparator("followers", ResultComparator.unordered().after(Normalizer.timestampsToUtc()))
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        track(backend);
+        FollowStore follows = backend.proxy();
+        follows.follow("bob", "channel-1", AT);
+        follows.follow("alice", "channel-1", AT.plusMinutes(1));
+        follows.followers("channel-1", 100);
+        follows.getAssoc("bob", FollowStore.FOLLOWS, "channel-1");
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.comparisons("match")).isEqualTo(2);
+        assertThat(meters.comparisons("mismatch")).isZero();
+    }
+
+    @Test
+    void theOtherComparatorFactories() {
+        Follow utc = new Follow("alice", "channel-1", OffsetDateTime.parse("2017-02-14T12:00:00.123456Z"));
+        Follow pacific = new Follow("Alice", "channel-1", OffsetDateTime.parse("2017-02-14T04:00:00.123Z")
+                .withOffsetSameInstant(ZoneOffset.ofHours(-8)));
+        // guide: factories
+        ResultComparator ignoringTime = ResultComparator.ignoringFields("followedAt");
+        ResultComparator sameUser = ResultComparator.of(Follow.class,
+                (a, b) -> a.from().equalsIgnoreCase(b.from()) && a.followedAt().isEqual(b.followedAt()));
+        Normalizer lowerCaseUsers = Normalizer.deep(Follow.class,
+                f -> new Follow(f.from().toLowerCase(Locale.ROOT), f.to(), f.followedAt()));
+        ResultComparator tolerant = ResultComparator.unordered().after(lowerCaseUsers
+                .andThen(Normalizer.timestampsToUtc())
+                .andThen(Normalizer.truncatingTimestamps(ChronoUnit.MILLIS)));
+        // guide: end
+        Follow pacificUpper = new Follow("Alice", "channel-1", utc.followedAt().truncatedTo(ChronoUnit.MILLIS)
+                .withOffsetSameInstant(ZoneOffset.ofHours(-8)));
+
+        assertThat(ignoringTime.equivalent(new Follow("alice", "c", AT), new Follow("alice", "c", AT.plusDays(1)))).isTrue();
+        assertThat(ignoringTime.equivalent(new Follow("alice", "c", AT), new Follow("bob", "c", AT))).isFalse();
+        assertThat(sameUser.equivalent(utc, new Follow("ALICE", "x", utc.followedAt()))).isTrue();
+        assertThat(sameUser.equivalent(utc, pacific)).isFalse();  // 123456 us vs 123 ms
+        assertThat(tolerant.equivalent(List.of(utc, new Follow("bob", "channel-1", AT)),
+                List.of(new Follow("bob", "channel-1", AT), pacificUpper))).isTrue();
+        assertThat(ResultComparator.deepEquals().equivalent(utc, pacificUpper)).isFalse();
+        assertThat(tolerant.diagnose(List.of(utc), List.of()).kind()).isEqualTo(MismatchKind.MISSING);
+    }
+
+    // ------------------------------------------------------------------ expected exceptions
+
+    /** Thrown when a user has no profile: a normal answer, not a failure. */
+    public static final class ProfileNotFound extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ProfileNotFound(long userId) {
+            super("no profile for user " + userId);
+        }
+    }
+
+    // guide: expected
+    public interface ProfileStore {
+        @Read(expected = ProfileNotFound.class)
+        String displayName(@Key long userId) throws ProfileNotFound;
+    }
+    // guide: end
+
+    static ProfileStore profiles(Map<Long, String> names) {
+        return userId -> {
+            String name = names.get(userId);
+            if (name == null) {
+                throw new ProfileNotFound(userId);
+            }
+            return name;
+        };
+    }
+
+    @Test
+    void expectedExceptionsAreComparedLikeValues() throws ProfileNotFound {
+        MirroringBackend<ProfileStore> backend = track(MirroringBackend.builder(ProfileStore.class)
+                .primary("old", profiles(Map.of(2L, "Bob")))
+                .secondary("new", profiles(Map.of()))
+                .meterRegistry(registry)
+                .logMismatches(false)
+                .build());
+        ProfileStore store = backend.proxy();
+
+        assertThatThrownBy(() -> store.displayName(1L)).isInstanceOf(ProfileNotFound.class); // both throw: match
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.comparisons("match")).isEqualTo(1);
+
+        assertThat(store.displayName(2L)).isEqualTo("Bob"); // only 'new' throws: a mismatch, not an error
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.count(MeterNames.COMPARISONS, "result", "mismatch", "kind", "exception")).isEqualTo(1);
+        assertThat(meters.comparisons("error")).isZero();
+    }
+
+    @Test
+    void expectedExceptionsByTheBuilder() throws ProfileNotFound {
+        interface PlainProfileStore {
+            String displayName(long userId) throws ProfileNotFound;
+        }
+        PlainProfileStore primary = profiles(Map.of(2L, "Bob"))::displayName;
+        PlainProfileStore secondary = profiles(Map.of())::displayName;
+        MirroringBackend<PlainProfileStore> backend = track(MirroringBackend.builder(PlainProfileStore.class)
+                .primary("old", primary)
+                .secondary("new", secondary)
+                .reads("displayName")
+                .key("displayName", 0)
+                // guide: expected-builder
+                .expected("displayName", ProfileNotFound.class)
+                // guide: end
+                .meterRegistry(registry)
+                .logMismatches(false)
+                .build());
+        assertThatThrownBy(() -> backend.proxy().displayName(1L)).isInstanceOf(ProfileNotFound.class);
+        backend.proxy().displayName(2L);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.comparisons("match")).isEqualTo(1);
+        assertThat(meters.count(MeterNames.COMPARISONS, "result", "mismatch", "kind", "exception")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ listening to mismatches
+
+    @Test
+    void mismatchListenerAndRedactedLog() {
+        List<Mismatch> seen = new CopyOnWriteArrayList<>();
+        // guide: listener
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.asShipped())
+                .mismatchListener(m -> seen.add(m))                          // on a dualstore thread
+                .logValues(value -> value == null ? "null" : value.getClass().getSimpleName())   // types, never data
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        track(backend);
+        FollowStore follows = backend.proxy();
+        follows.follow("alice", "channel-1", AT);
+        follows.getAssoc("alice", FollowStore.FOLLOWS, "channel-1");
+        assertThat(backend.drain(DRAIN)).isTrue();
+
+        assertThat(seen).singleElement().satisfies(m -> {
+            assertThat(m.method()).isEqualTo("getAssoc");
+            assertThat(m.store()).isEqualTo("new");
+            assertThat(m.kind()).isEqualTo(MismatchKind.VALUE);
+            assertThat(m.difference()).isEqualTo("Follow differs in followedAt (same instant, another time zone)");
+            assertThat(m.arguments()).containsExactly("alice", "follows", "channel-1");
+        });
+        assertThat(Redactor.plain().redact(42)).isEqualTo("42");
+    }
+
+    // ------------------------------------------------------------------ sampling
+
+    @Test
+    void samplingIsStablePerKey() {
+        // guide: sampling
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .comparator(ResultComparator.unordered().after(Normalizer.timestampsToUtc()))
+                .sampleRate(1)                   // 1% of channels at first
+                .meterRegistry(registry)
+                .build();
+        backend.sampleRate(10);                  // later, at runtime: 10% of channels
+        backend.sampleRate("getAssoc", 5);       // one method at its own rate
+        // guide: end
+        track(backend);
+        FollowStore follows = backend.proxy();
+
+        Set<String> sampled = sampledChannels(backend, follows);
+        assertThat(sampled).hasSizeBetween(50, 150);      // ~10% of 1,000 channels
+        assertThat(sampledChannels(backend, follows)).isEqualTo(sampled); // the same channels again
+        backend.sampleRate(50);
+        assertThat(sampledChannels(backend, follows)).containsAll(sampled).hasSizeBetween(400, 600);
+    }
+
+    /** Calls followers() once per channel and returns the channels whose call was compared. */
+    private Set<String> sampledChannels(MirroringBackend<FollowStore> backend, FollowStore follows) {
+        Set<String> compared = new HashSet<>();
+        for (int c = 0; c < 1_000; c++) {
+            double before = meters.comparisons("match");
+            follows.followers("channel-" + c, 10);
+            assertThat(backend.drain(DRAIN)).isTrue();
+            if (meters.comparisons("match") > before) {
+                compared.add("channel-" + c);
+            }
+        }
+        return compared;
+    }
+
+    // ------------------------------------------------------------------ stages
+
+    @Test
+    void stagesAtBuildAndAtRuntime() {
+        // guide: stages
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .stage("new", Stage.SHADOW_WRITES)       // writes only, at first
+                .meterRegistry(registry)
+                .build();
+        // ... once the new store holds the data:
+        backend.stage("new", Stage.SHADOW);              // compare reads too
+        // guide: end
+        track(backend);
+        assertThat(backend.stage("new")).isEqualTo(Stage.SHADOW);
+        backend.stage("new", Stage.SHADOW_WRITES);
+        FollowStore follows = backend.proxy();
+        follows.follow("alice", "channel-1", AT);
+        follows.followers("channel-1", 10);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.writes("success")).isEqualTo(1);
+        assertThat(meters.count(MeterNames.COMPARISONS)).isZero();
+
+        backend.stage("new", Stage.OFF);
+        follows.follow("bob", "channel-1", AT);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.writes("success")).isEqualTo(1);
+    }
+
+    /** A new store whose follows of one channel fail while it is down. */
+    static final class FailingForChannel implements FollowStore {
+        private final FollowStore delegate = NewFollowStore.fixed();
+        private final String failing;
+        volatile boolean down = true;
+
+        FailingForChannel(String failing) {
+            this.failing = failing;
+        }
+
+        @Override
+        public Optional<Follow> getAssoc(String from, String type, String to) {
+            return delegate.getAssoc(from, type, to);
+        }
+
+        @Override
+        public List<Follow> followers(String channel, int limit) {
+            return delegate.followers(channel, limit);
+        }
+
+        @Override
+        public void follow(String from, String to, OffsetDateTime at) {
+            if (down && to.equals(failing)) {
+                throw new IllegalStateException("new store unavailable for " + to);
+            }
+            delegate.follow(from, to, at);
+        }
+
+        @Override
+        public void unfollow(String from, String to) {
+            delegate.unfollow(from, to);
+        }
+    }
+
+    @Test
+    void dualWriteThatFailsTheCall() {
+        OldFollowStore oldStore = new OldFollowStore();
+        FollowStore newStore = new FailingForChannel("channel-9");
+        // guide: dual-write
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", oldStore)
+                .secondary("new", newStore)
+                .stage("new", Stage.DUAL_WRITE)              // the caller waits for both stores
+                .dualWriteFailure(DualWriteFailure.FAIL)     // and gets an exception if 'new' fails
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        track(backend);
+        FollowStore follows = backend.proxy();
+
+        follows.follow("alice", "channel-1", AT);
+        assertThatThrownBy(() -> follows.follow("alice", "channel-9", AT))
+                .isInstanceOf(DualWriteException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(oldStore.getAssoc("alice", FollowStore.FOLLOWS, "channel-9")).isPresent(); // primary applied it
+        assertThat(backend.keysToRepair("new")).containsExactly("channel-9");
+    }
+
+    // ------------------------------------------------------------------ keys to repair
+
+    @Test
+    void keysToRepair() {
+        OldFollowStore oldStore = new OldFollowStore();
+        FailingForChannel newStore = new FailingForChannel("channel-9");
+        List<Divergence> told = new CopyOnWriteArrayList<>();
+        // guide: repair-listener
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", oldStore)
+                .secondary("new", newStore)
+                .divergenceListener(d -> told.add(d))   // on the thread that saw the failure
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        track(backend);
+        backend.proxy().follow("alice", "channel-9", AT);
+        backend.proxy().follow("alice", "channel-1", AT);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(told).singleElement().satisfies(d -> {
+            assertThat(d.store()).isEqualTo("new");
+            assertThat(d.method()).isEqualTo("follow");
+            assertThat(d.key()).isEqualTo("channel-9");
+            assertThat(d.reason()).isEqualTo(Divergence.Reason.ERROR);
+        });
+        assertThat(newStore.getAssoc("alice", FollowStore.FOLLOWS, "channel-9")).isEmpty();
+        newStore.down = false;
+
+        // guide: repair
+        for (Object key : backend.keysToRepair("new")) {
+            String channel = (String) key;
+            // Straight from store to store, not through the proxy.
+            for (Follow f : oldStore.followers(channel, Integer.MAX_VALUE)) {
+                newStore.follow(f.from(), f.to(), f.followedAt());
+            }
+            backend.markRepaired("new", channel);
+        }
+        // guide: end
+
+        assertThat(newStore.getAssoc("alice", FollowStore.FOLLOWS, "channel-9")).isPresent();
+        assertThat(backend.keysToRepair("new")).isEmpty();
+        assertThat(meters.writes("error")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ cutover and rollback
+
+    @Test
+    void promoteAndRollBack() {
+        MirroringBackend<FollowStore> backend = track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .meterRegistry(registry)
+                .build());
+        // guide: promote
+        try {
+            backend.promote("new");
+        } catch (IllegalStateException e) {
+            // 'new' still had queued work after promoteTimeout: nothing changed, writes resumed.
+            // Find out why (dualstore.pending, timeouts), then call promote again.
+        }
+        String primary = backend.primaryName();          // "new" if it worked
+        // guide: end
+        assertThat(primary).isEqualTo("new");
+        assertThat(backend.secondaryNames()).containsExactly("old");
+        assertThat(backend.stage("old")).isEqualTo(Stage.SHADOW);
+        backend.proxy().follow("alice", "channel-1", AT);
+        backend.promote("old");
+        assertThat(backend.primaryName()).isEqualTo("old");
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.count(MeterNames.WRITES, "store", "old", "result", "success")).isEqualTo(1);
+        assertThatThrownBy(() -> backend.promote("dynamo"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dynamo");
+    }
+
+    @Test
+    void promoteThatCannotDrainChangesNothing() {
+        ManualExecutor executor = new ManualExecutor();      // runs nothing until told to
+        MirroringBackend<FollowStore> backend = track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .executor(executor)
+                .promoteTimeout(Duration.ofMillis(50))
+                .meterRegistry(registry)
+                .build());
+        backend.proxy().follow("alice", "channel-1", AT);     // queued for 'new', never run
+
+        assertThatThrownBy(() -> backend.promote("new"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("roles unchanged");
+        assertThat(backend.primaryName()).isEqualTo("old");
+        backend.proxy().follow("bob", "channel-1", AT);       // writes resumed
+
+        executor.runAll();
+        backend.promote("new");
+        assertThat(backend.primaryName()).isEqualTo("new");
+    }
+
+    // ------------------------------------------------------------------ threads and bounds
+
+    @Test
+    void threadsAndBounds() {
+        // guide: bounds
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .threads(8)                              // dualstore's own daemon threads; default 4
+                .maxPending(50_000)                      // queued or running per secondary; default 16,384
+                .timeout(Duration.ofMillis(200))         // per secondary call; default 1 s
+                .promoteTimeout(Duration.ofSeconds(2))   // longest write pause of promote/stage/close; default 5 s
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        track(backend);
+        backend.proxy().follow("alice", "channel-1", AT);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(meters.writes("success")).isEqualTo(1);
+    }
+
+    @Test
+    void yourOwnExecutor() throws InterruptedException {
+        // guide: executor
+        ExecutorService executor = Executors.newFixedThreadPool(4);   // yours: you shut it down
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .executor(executor)                      // instead of threads(...)
+                .meterRegistry(registry)
+                .build();
+        // guide: end
+        try {
+            backend.proxy().follow("alice", "channel-1", AT);
+            assertThat(backend.drain(DRAIN)).isTrue();
+            assertThat(meters.writes("success")).isEqualTo(1);
+            backend.close();
+            assertThat(executor.isShutdown()).isFalse();
+        } finally {
+            executor.shutdown();
+        }
+        assertThatThrownBy(() -> MirroringBackend.builder(FollowStore.class).executor(Runnable::run).threads(2))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    @Test
+    void percentilesAreTheApplicationsChoice() {
+        MeterRegistry meterRegistry = registry;
+        // guide: percentiles
+        meterRegistry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!id.getName().equals(MeterNames.CALLS)) {
+                    return config;
+                }
+                return DistributionStatisticConfig.builder()
+                        .percentilesHistogram(true)      // buckets, for Prometheus' histogram_quantile
+                        .percentiles(0.5, 0.99)          // or percentiles computed in the process
+                        .build()
+                        .merge(config);
+            }
+        });
+        // guide: end
+        MirroringBackend<FollowStore> backend = track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .meterRegistry(meterRegistry)
+                .build());
+        backend.proxy().followers("channel-1", 10);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        var timer = registry.find(MeterNames.CALLS).tags("method", "followers", "role", "secondary", "outcome", "success").timer();
+        assertThat(timer).isNotNull();
+        assertThat(timer.count()).isEqualTo(1);
+        assertThat(timer.takeSnapshot().percentileValues()).hasSize(2);
+    }
+
+    @Test
+    void withoutAFilterNoPercentiles() {
+        MirroringBackend<FollowStore> backend = track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .meterRegistry(registry)
+                .build());
+        backend.proxy().followers("channel-1", 10);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        var timer = registry.find(MeterNames.CALLS).tags("method", "followers", "role", "secondary").timer();
+        assertThat(timer.takeSnapshot().histogramCounts()).isEmpty();
+        assertThat(timer.takeSnapshot().percentileValues()).isEmpty();
+    }
+
+    @Test
+    void seriesPerBackendAsDocumentedInMetricsMd() {
+        track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", new OldFollowStore())
+                .secondary("new", NewFollowStore.fixed())
+                .meterRegistry(registry)
+                .build());
+        // 2 reads x 2 stores x (4 timers + 12 comparison counters) + 2 writes x 2 stores x (4 timers
+        // + 4 write counters) + 2 pending gauges + 3 callback counters
+        assertThat(registry.getMeters()).hasSize(2 * 2 * 16 + 2 * 2 * 8 + 2 + 3);
+        assertThat(registry.find(MeterNames.COMPARISONS).tag(MeterNames.KIND, MeterNames.NO_KIND).counters())
+                .extracting(c -> c.getId().getTag(MeterNames.RESULT))
+                .containsOnly("match", "error", "timeout", "rejected", "raced");
+        assertThat(registry.find(MeterNames.COMPARISONS).tag(MeterNames.RESULT, MeterNames.MISMATCH).counters())
+                .extracting(c -> c.getId().getTag(MeterNames.KIND))
+                .containsOnly("order", "missing", "extra", "value", "exception", "null", "type");
+        assertThat(registry.find(MeterNames.WRITES).counters())
+                .extracting(c -> c.getId().getTag(MeterNames.RESULT))
+                .containsOnly("success", "error", "timeout", "rejected");
+        assertThat(registry.find(MeterNames.CALLBACK_ERRORS).counters())
+                .extracting(c -> c.getId().getTag(MeterNames.CALLBACK))
+                .containsOnly("comparator", "mismatch-listener", "divergence-listener");
+        assertThat(registry.find(MeterNames.PENDING).gauges()).hasSize(2);
+    }
+
+    // ------------------------------------------------------------------ the docs quote this file
+
+    /**
+     * Every {@code java} block of README.md and docs/*.md must appear here or in the demo's
+     * sources, line for line (indentation aside; a line {@code // ...} skips any lines), so the
+     * docs cannot drift from code that compiles and runs.
+     */
+    @Test
+    void everyJavaBlockInTheDocsIsCompiledHere() throws java.io.IOException {
+        Path demo = Path.of("src/test/java/dev/dualstore/demo");
+        List<List<String>> sources = new java.util.ArrayList<>();
+        for (String file : List.of("GuideExamplesTest.java", "FollowStore.java", "Follow.java")) {
+            sources.add(significantLines(Files.readString(demo.resolve(file))));
+        }
+        List<Path> docs = List.of(Path.of("README.md"), Path.of("docs/guide.md"), Path.of("docs/metrics.md"));
+        int blocks = 0;
+        for (Path doc : docs) {
+            Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(doc));
+            while (m.find()) {
+                blocks++;
+                List<String> block = significantLines(m.group(1));
+                assertThat(sources.stream().anyMatch(source -> quotes(source, block)))
+                        .as("%s quotes code found nowhere in GuideExamplesTest or the demo:%n%s", doc, m.group(1))
+                        .isTrue();
+            }
+        }
+        assertThat(blocks).isGreaterThan(10);
+    }
+
+    private static List<String> significantLines(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Whether {@code block}'s lines appear in {@code source} in order, contiguous between {@code // ...} lines. */
+    private static boolean quotes(List<String> source, List<String> block) {
+        int from = 0;
+        List<String> segment = new java.util.ArrayList<>();
+        for (int i = 0; i <= block.size(); i++) {
+            if (i == block.size() || block.get(i).equals("// ...")) {
+                if (!segment.isEmpty()) {
+                    int at = indexOf(source, segment, from);
+                    if (at < 0) {
+                        return false;
+                    }
+                    from = at + segment.size();
+                    segment.clear();
+                }
+            } else {
+                segment.add(block.get(i));
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(List<String> source, List<String> segment, int from) {
+        for (int i = from; i + segment.size() <= source.size(); i++) {
+            if (source.subList(i, i + segment.size()).equals(segment)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
