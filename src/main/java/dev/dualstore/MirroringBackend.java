@@ -110,9 +110,12 @@ public final class MirroringBackend<T> implements AutoCloseable {
      * does not drain in time, the roles stay as they were and an {@link IllegalStateException}
      * says so; calling again later is safe.
      *
+     * <p>A store in {@link Stage#OFF} receives no writes, so promoting it is refused.
+     *
      * @param store the name of a configured store
      * @throws IllegalArgumentException if no store has that name
-     * @throws IllegalStateException    if the backend is closed, or writes could not be drained in time
+     * @throws IllegalStateException    if the backend is closed, the store is {@link Stage#OFF}, or
+     *                                  writes could not be drained in time
      */
     public void promote(String store) {
         engine.promote(Objects.requireNonNull(store, "store"));
@@ -203,9 +206,10 @@ public final class MirroringBackend<T> implements AutoCloseable {
 
     /**
      * Stops mirroring, drains what is in flight for at most the promote timeout, then stops the
-     * threads dualstore started (an injected executor is left running). The proxy keeps answering
-     * from the primary, without mirroring, so a service shutting down never fails because of
-     * dualstore. Idempotent.
+     * threads dualstore started (an injected executor is left running). Work still queued then is
+     * counted as {@code rejected}, and its keys listed by {@link #keysToRepair(String)}. The proxy
+     * keeps answering from the primary, without mirroring, so a service shutting down never fails
+     * because of dualstore. Never throws; idempotent.
      */
     @Override
     public void close() {

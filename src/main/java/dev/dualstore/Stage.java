@@ -7,12 +7,16 @@ package dev.dualstore;
  *
  * <table>
  *   <caption>Stages and the migration phases they serve</caption>
- *   <tr><th>stage</th><th>writes</th><th>reads</th><th>LaunchDarkly's name</th></tr>
- *   <tr><td>{@link #OFF}</td><td>-</td><td>-</td><td>off / complete</td></tr>
- *   <tr><td>{@link #SHADOW_WRITES}</td><td>shadowed off-thread</td><td>-</td><td>(ramp-down, old store)</td></tr>
- *   <tr><td>{@link #SHADOW}</td><td>shadowed off-thread</td><td>mirrored, compared</td><td>shadow / live</td></tr>
- *   <tr><td>{@link #DUAL_WRITE}</td><td>on the caller's thread, after the primary</td><td>mirrored, compared</td><td>dualwrite</td></tr>
+ *   <tr><th>stage</th><th>writes</th><th>reads</th><th>LaunchDarkly's nearest stage</th></tr>
+ *   <tr><td>{@link #OFF}</td><td>-</td><td>-</td><td>off, complete</td></tr>
+ *   <tr><td>{@link #SHADOW_WRITES}</td><td>shadowed off-thread</td><td>-</td><td>dualwrite (but off-thread), rampdown (the old store)</td></tr>
+ *   <tr><td>{@link #SHADOW}</td><td>shadowed off-thread</td><td>mirrored, compared</td><td>shadow; live (the old store, after promote)</td></tr>
+ *   <tr><td>{@link #DUAL_WRITE}</td><td>on the caller's thread, after the primary</td><td>mirrored, compared</td><td>none: a synchronous dualwrite that also compares reads</td></tr>
  * </table>
+ *
+ * <p>Only {@link #DUAL_WRITE} makes the caller wait for a secondary. Its write runs on the
+ * caller's thread without dualstore's {@code timeout}, holding the key's lock, so give that
+ * store's client a timeout of its own.
  */
 public enum Stage {
     /** Receives nothing. */

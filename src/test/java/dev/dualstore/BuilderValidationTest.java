@@ -116,6 +116,13 @@ class BuilderValidationTest {
     }
 
     @Test
+    void rejectsAKeyOrExpectedExceptionsOnAPassthrough() {
+        assertThatThrownBy(() -> unannotated().primary("pg", new UnannotatedStore())
+                        .reads("get").writes("put").passthrough("size").key("size", 0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size").hasMessageContaining("passthrough");
+    }
+
+    @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void rejectsAStoreOfTheWrongTypeNamingIt() {
         // Only reachable through raw types (frameworks wiring beans by name do this).

@@ -123,6 +123,67 @@ class LifecycleTest {
         }
     }
 
+    @Test
+    void promotingAStoreThatReceivesNoWritesIsRefused() {
+        try (MirroringBackend<KeyValueStore> backend = builder().stage("new", Stage.OFF).build()) {
+            assertThatThrownBy(() -> backend.promote("new"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("'new' is OFF");
+            assertThat(backend.primaryName()).isEqualTo("old");
+        }
+    }
+
+    @Test
+    void closeCountsQueuedWorkItDropsAsRejectedAndListsItsKeys() throws Exception {
+        TimeoutAndRejectionTest.BlockingStore slow = new TimeoutAndRejectionTest.BlockingStore();
+        MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", old).secondary("new", slow).threads(1)
+                .timeout(Duration.ofMinutes(1)).promoteTimeout(Duration.ofMillis(100))
+                .meterRegistry(registry).build();
+        KeyValueStore store = backend.proxy();
+        store.put("a", "1"); // occupies the only thread until interrupted
+        assertThat(slow.entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        store.put("b", "1"); // queued behind it
+        store.put("b", "2");
+
+        backend.close();
+
+        assertThat(meters.writes("rejected")).isEqualTo(2);
+        assertThat(backend.keysToRepair("new")).contains("b");
+        assertThat(slow.interrupted).containsExactly("a");
+    }
+
+    @Test
+    void closeNeverThrowsEvenWhileAWriteIsStuckInThePrimary() throws Exception {
+        java.util.concurrent.CountDownLatch inPrimary = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        InMemoryKeyValueStore stuck = new InMemoryKeyValueStore() {
+            @Override
+            public void put(String key, String value) {
+                inPrimary.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.put(key, value);
+            }
+        };
+        MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", stuck).secondary("new", fresh).promoteTimeout(Duration.ofMillis(50))
+                .meterRegistry(registry).build();
+        Thread writer = new Thread(() -> backend.proxy().put("k", "v"));
+        writer.start();
+        assertThat(inPrimary.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        backend.close(); // returns although the writer holds the key's lock
+
+        release.countDown();
+        writer.join(5_000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(stuck.get("k")).isEqualTo("v");
+        assertThat(backend.proxy().get("k")).isEqualTo("v");
+    }
+
     /** No @Key: one ordered lane per secondary. */
     interface Journal {
         @Write

@@ -40,6 +40,8 @@ class MetricsTest {
                     .allSatisfy(m -> assertThat(tagKeys(m)).containsExactlyInAnyOrder("backend", "method", "store", "result"));
             assertThat(registry.find(MeterNames.PENDING).meters()).hasSize(2)
                     .allSatisfy(m -> assertThat(tagKeys(m)).containsExactlyInAnyOrder("backend", "store"));
+            assertThat(registry.find(MeterNames.REPAIRS).meters()).hasSize(2)
+                    .allSatisfy(m -> assertThat(tagKeys(m)).containsExactlyInAnyOrder("backend", "store"));
         }
     }
 

@@ -62,8 +62,11 @@ final class Lane implements Runnable {
         }
     }
 
-    /** The executor refused the lane: every queued call is rejected, in order, and counted. */
-    private void rejectQueued() {
+    /**
+     * The executor refused (or, at close, dropped) the lane: every queued call is rejected, in
+     * order, and counted.
+     */
+    void rejectQueued() {
         do {
             Observation next;
             while ((next = queue.poll()) != null) {

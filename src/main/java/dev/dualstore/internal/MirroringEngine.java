@@ -99,8 +99,8 @@ public final class MirroringEngine<T> implements InvocationHandler {
     private final Counter comparatorErrors;
     private final Counter mismatchListenerErrors;
     private final Counter divergenceListenerErrors;
-    /** Removed on close, so a backend built again under the same name reports its own queue. */
-    private final List<Gauge> pendingGauges;
+    /** Removed on close, so a backend built again under the same name reports its own state. */
+    private final List<Gauge> gauges;
     private final Object reconfiguring = new Object();
     private final Object idle = new Object();
     private final AtomicInteger idleWaiters = new AtomicInteger();
@@ -168,15 +168,20 @@ public final class MirroringEngine<T> implements InvocationHandler {
             stripes[i] = new StampedLock();
         }
         MeterRegistry registry = config.meterRegistry();
-        List<Gauge> gauges = new ArrayList<>();
+        List<Gauge> registered = new ArrayList<>();
         for (Store store : stores) {
-            gauges.add(Gauge.builder(MeterNames.PENDING, store.pending, AtomicInteger::get)
+            registered.add(Gauge.builder(MeterNames.PENDING, store.pending, AtomicInteger::get)
                     .description("Secondary calls queued or running for a store")
                     .tags(MeterNames.BACKEND, config.name(), MeterNames.STORE, store.name)
                     .strongReference(true)
                     .register(registry));
+            registered.add(Gauge.builder(MeterNames.REPAIRS, store.repairs, RepairLog::size)
+                    .description("Keys whose writes a store may have missed, listed by keysToRepair")
+                    .tags(MeterNames.BACKEND, config.name(), MeterNames.STORE, store.name)
+                    .strongReference(true)
+                    .register(registry));
         }
-        pendingGauges = List.copyOf(gauges);
+        gauges = List.copyOf(registered);
         comparatorErrors = callbackErrors(registry, config.name(), "comparator");
         mismatchListenerErrors = callbackErrors(registry, config.name(), "mismatch-listener");
         divergenceListenerErrors = callbackErrors(registry, config.name(), "divergence-listener");
@@ -298,6 +303,10 @@ public final class MirroringEngine<T> implements InvocationHandler {
                     + " open to dev.dualstore; make the interface public or open its package to dev.dualstore");
         }
         if (dispatch == MethodPolicy.Dispatch.PASSTHROUGH) {
+            if (config.keys().containsKey(m.getName()) || config.expected().containsKey(m.getName())) {
+                throw new IllegalArgumentException("key(...) or expected(...) is set for " + m.getName()
+                        + ", a passthrough; they apply to reads and writes only");
+            }
             return new MethodPolicy(m, dispatch, new int[0], null, List.of(), null);
         }
         if (dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD) {
@@ -595,7 +604,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             return;
         }
         try {
-            executor.execute(() -> runSecondary(s, o));
+            executor.execute(new SecondaryCall(this, s, o));
         } catch (RejectedExecutionException e) {
             rejectedAfterHandOff(s, o);
         }
@@ -687,6 +696,9 @@ public final class MirroringEngine<T> implements InvocationHandler {
 
     /** A call that was never run for {@code s}: the permit was refused. */
     private void rejected(Store s, Observation o) {
+        if (o.recordsPrimaryTiming == s) {
+            o.policy.meters[o.roles.primary.id].timer(true, o.thrown == null).record(o.primaryNanos, TimeUnit.NANOSECONDS);
+        }
         MethodMeters m = o.policy.meters[s.id];
         if (o.policy.dispatch == MethodPolicy.Dispatch.READ) {
             m.rejected.increment();
@@ -836,6 +848,10 @@ public final class MirroringEngine<T> implements InvocationHandler {
         synchronized (reconfiguring) {
             Roles current = requireOpen();
             if (current.primary != target) {
+                if (!current.stageOf(target).receivesWrites()) {
+                    throw new IllegalStateException("promote(\"" + name + "\") refused: '" + name + "' is " + current.stageOf(target)
+                            + " and receives no writes, so it would answer with stale data; give it a writing stage first");
+                }
                 reconfigure(target, current.promote(target), "promote(\"" + name + "\")");
             }
         }
@@ -891,7 +907,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
         return awaitIdle(null, timeout.toNanos());
     }
 
-    /** See {@code MirroringBackend#close}. */
+    /** See {@code MirroringBackend#close}. Never throws. */
     public void close() {
         synchronized (reconfiguring) {
             Roles current = roles;
@@ -899,21 +915,35 @@ public final class MirroringEngine<T> implements InvocationHandler {
                 return;
             }
             long timeout = config.promoteTimeout().toNanos();
-            long[] stamps = pauseWrites(System.nanoTime() + timeout, "close()");
+            long[] stamps = null;
+            try {
+                stamps = pauseWrites(System.nanoTime() + timeout, "close()");
+            } catch (IllegalStateException e) {
+                // A write stuck in its primary call must not stop a shutdown: close without the fence.
+                LOG.warn("dualstore backend '{}': closing while writes are still in progress", config.name());
+            }
             try {
                 roles = current.close();
             } finally {
-                resumeWrites(stamps);
+                if (stamps != null) {
+                    resumeWrites(stamps);
+                }
             }
             if (!awaitIdle(null, timeout)) {
-                LOG.warn("dualstore backend '{}': closed with secondary calls still pending after {}", config.name(),
-                        config.promoteTimeout());
+                LOG.warn("dualstore backend '{}': closed with secondary calls still pending after {}; they are"
+                        + " counted as rejected", config.name(), config.promoteTimeout());
             }
             if (ownExecutor != null) {
-                ownExecutor.shutdownNow();
+                for (Runnable dropped : ownExecutor.shutdownNow()) {
+                    if (dropped instanceof Lane lane) {
+                        lane.rejectQueued();
+                    } else if (dropped instanceof SecondaryCall call) {
+                        rejectedAfterHandOff(call.store, call.observation);
+                    }
+                }
             }
             deadlines.shutdown();
-            pendingGauges.forEach(config.meterRegistry()::remove);
+            gauges.forEach(config.meterRegistry()::remove);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.dualstore.internal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The keys whose writes one store may have missed, bounded so a failing store cannot exhaust
@@ -12,7 +11,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class RepairLog {
     private final Set<Object> keys = ConcurrentHashMap.newKeySet();
     private final AtomicInteger size = new AtomicInteger();
-    private final LongAdder overflow = new LongAdder();
     private final int capacity;
 
     RepairLog(int capacity) {
@@ -26,7 +24,6 @@ final class RepairLog {
         }
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
-            overflow.increment();
             return false;
         }
         if (!keys.add(key)) {
@@ -47,7 +44,8 @@ final class RepairLog {
         return Set.copyOf(keys);
     }
 
-    long overflowed() {
-        return overflow.sum();
+    /** @return how many keys are listed now */
+    int size() {
+        return size.get();
     }
 }

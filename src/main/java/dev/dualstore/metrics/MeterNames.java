@@ -25,6 +25,11 @@ public final class MeterNames {
     /** Gauge of secondary calls queued or running; tags {@link #BACKEND}, {@link #STORE}. */
     public static final String PENDING = "dualstore.pending";
     /**
+     * Gauge of keys whose writes a store may have missed (listed by {@code keysToRepair}); tags
+     * {@link #BACKEND}, {@link #STORE}. Non-zero means the stores may differ until repaired.
+     */
+    public static final String REPAIRS = "dualstore.repairs";
+    /**
      * Counter of exceptions thrown by user callbacks (comparators, normalisers, listeners); tags
      * {@link #BACKEND}, {@link #CALLBACK}.
      */
