@@ -698,8 +698,8 @@ class GuideExamplesTest {
                 .meterRegistry(registry)
                 .build());
         // 2 reads x 2 stores x (4 timers + 12 comparison counters) + 2 writes x 2 stores x (4 timers
-        // + 4 write counters) + 2 pending gauges + 3 callback counters
-        assertThat(registry.getMeters()).hasSize(2 * 2 * 16 + 2 * 2 * 8 + 2 + 3);
+        // + 4 write counters) + 2 pending and 2 repairs gauges + 3 callback counters
+        assertThat(registry.getMeters()).hasSize(2 * 2 * 16 + 2 * 2 * 8 + 4 + 3);
         assertThat(registry.find(MeterNames.COMPARISONS).tag(MeterNames.KIND, MeterNames.NO_KIND).counters())
                 .extracting(c -> c.getId().getTag(MeterNames.RESULT))
                 .containsOnly("match", "error", "timeout", "rejected", "raced");
@@ -713,6 +713,7 @@ class GuideExamplesTest {
                 .extracting(c -> c.getId().getTag(MeterNames.CALLBACK))
                 .containsOnly("comparator", "mismatch-listener", "divergence-listener");
         assertThat(registry.find(MeterNames.PENDING).gauges()).hasSize(2);
+        assertThat(registry.find(MeterNames.REPAIRS).gauges()).hasSize(2);
     }
 
     // ------------------------------------------------------------------ the docs quote this file
