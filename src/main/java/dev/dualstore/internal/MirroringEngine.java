@@ -207,7 +207,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             ownExecutor.prestartAllCoreThreads();
             executor = ownExecutor;
         }
-        deadlines = new Deadlines(config.name());
+        deadlines = new Deadlines(config.name(), timeoutNanos);
         ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : MirroringEngine.class.getClassLoader();
         proxy = type.cast(Proxy.newProxyInstance(loader, new Class<?>[] {type}, this));
     }
