@@ -479,7 +479,10 @@ public final class MirroringBackend<T> implements AutoCloseable {
 
         /**
          * @param maxPending how many calls may wait or run for one secondary; beyond it calls are
-         *                   not mirrored and count as {@code rejected}; default 16,384
+         *                   not mirrored and count as {@code rejected}. Reads may use only half of
+         *                   it, so a secondary that falls behind sheds comparisons before writes.
+         *                   Default 65,536 (a pending call holds its arguments and the primary's
+         *                   answer: typically 100 to 200 bytes).
          * @return this builder
          */
         public Builder<T> maxPending(int maxPending) {
@@ -634,7 +637,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
                     meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
                     executor,
                     threads != null ? threads : 4,
-                    maxPending != null ? maxPending : 16_384,
+                    maxPending != null ? maxPending : 65_536,
                     repairCapacity != null ? repairCapacity : 100_000,
                     sampleRate != null ? sampleRate : 100.0,
                     Map.copyOf(methodSampleRates),

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * Many threads on a few hot keys: every secondary ends with exactly the primary's per-key
  * history (appends are order-sensitive), and reads racing the writes are never mismatches. Sized
  * to finish in seconds on two cores while still running thousands of interleaved calls, and
- * below the default capacity (16,384 calls per store) so that no call can be rejected however
+ * below the default capacity (65,536 calls per store) so that no call can be rejected however
  * the threads are scheduled.
  */
 class PerKeyOrderingStressTest {

@@ -29,7 +29,7 @@ class PromoteUnderLoadStressTest {
     /**
      * Calls per worker. Each swap drains the store it promotes, so with two stores the secondary
      * never holds more than the calls since the last swap: far below the default capacity
-     * (16,384 per store), so a rejection would be a bug, not a slow machine.
+     * (65,536 per store), so a rejection would be a bug, not a slow machine.
      */
     private static final int OPS_PER_THREAD = 2_500;
     /** With a third secondary, which no swap drains, all its calls must fit its capacity. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -131,6 +132,32 @@ class TimeoutAndRejectionTest {
             assertThat(meters.writes("rejected")).isEqualTo(9);
             assertThat(meters.comparisons("rejected")).isEqualTo(5);
             assertThat(backend.keysToRepair("new")).hasSize(9).doesNotContain("k0");
+        }
+    }
+
+    @Test
+    void readsAreShedBeforeWritesSoWritesKeepHalfTheQueue() {
+        ManualExecutor paused = new ManualExecutor();
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore())
+                .secondary("new", new InMemoryKeyValueStore())
+                .executor(paused)
+                .maxPending(8)
+                .meterRegistry(registry)
+                .build()) {
+            KeyValueStore store = backend.proxy();
+            for (int i = 0; i < 6; i++) {
+                store.get("k" + i); // only 4 (half of 8) may wait
+            }
+            for (int i = 0; i < 6; i++) {
+                store.put("k" + i, "v"); // 4 more fit: writes may fill the queue
+            }
+
+            assertThat(meters.comparisons("rejected")).isEqualTo(2);
+            assertThat(meters.writes("rejected")).isEqualTo(2);
+            paused.runAll();
+            assertThat(meters.comparisons("match")).isEqualTo(4);
+            assertThat(meters.writes("success")).isEqualTo(4);
         }
     }
 

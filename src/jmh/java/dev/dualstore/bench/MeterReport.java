@@ -1,5 +1,6 @@
 package dev.dualstore.bench;
 
+import dev.dualstore.metrics.MeterNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class MeterReport {
     /** Prints the comparisons and writes lines, prefixed so they are easy to grep in a JMH log. */
     static void print(String label, MeterRegistry registry) {
         System.out.println();
-        System.out.println("[dualstore-meters] " + label + " " + line(registry, "dualstore.comparisons"));
-        System.out.println("[dualstore-meters] " + label + " " + line(registry, "dualstore.writes"));
+        System.out.println("[dualstore-meters] " + label + " " + line(registry, MeterNames.COMPARISONS));
+        System.out.println("[dualstore-meters] " + label + " " + line(registry, MeterNames.WRITES));
     }
 }

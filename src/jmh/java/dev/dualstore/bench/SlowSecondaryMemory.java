@@ -1,6 +1,7 @@
 package dev.dualstore.bench;
 
 import dev.dualstore.MirroringBackend;
+import dev.dualstore.metrics.MeterNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -127,7 +128,7 @@ public final class SlowSecondaryMemory {
 
     private static String pending(SimpleMeterRegistry registry) {
         StringBuilder out = new StringBuilder();
-        for (Gauge gauge : registry.find("dualstore.pending").gauges()) {
+        for (Gauge gauge : registry.find(MeterNames.PENDING).gauges()) {
             out.append(gauge.getId().getTag("store")).append('=').append((long) gauge.value()).append(' ');
         }
         return out.length() == 0 ? "(none)" : out.toString().trim();

@@ -92,6 +92,8 @@ public final class MirroringEngine<T> implements InvocationHandler {
     private final ThreadPoolExecutor ownExecutor;
     private final Deadlines deadlines;
     private final long timeoutNanos;
+    /** Reads may use this much of a store's queue; writes all of it. */
+    private final int readLimit;
     private final Ticker ticker;
     private final List<MismatchListener> mismatchListeners;
     private final LogLimiter divergenceLogLimiter;
@@ -119,6 +121,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
         this.config = config;
         this.ticker = config.ticker();
         this.timeoutNanos = config.timeout().toNanos();
+        this.readLimit = Math.max(1, config.maxPending() / 2);
         Class<T> type = config.type();
 
         // Stores: the primary first, then secondaries in configured order.
@@ -590,7 +593,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
     }
 
     private void handOffOrdered(Store s, Observation o) {
-        if (!acquire(s)) {
+        if (!acquire(s, o.policy)) {
             rejected(s, o);
             return;
         }
@@ -599,7 +602,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
     }
 
     private void handOffUnordered(Store s, Observation o) {
-        if (!acquire(s)) {
+        if (!acquire(s, o.policy)) {
             rejected(s, o);
             return;
         }
@@ -610,8 +613,14 @@ public final class MirroringEngine<T> implements InvocationHandler {
         }
     }
 
-    private boolean acquire(Store s) {
-        if (s.pending.incrementAndGet() > config.maxPending()) {
+    /**
+     * Takes a place in {@code s}'s queue without waiting. Reads may fill only half of it, so when a
+     * secondary falls behind, comparisons are shed first and writes keep room to the end: a
+     * skipped comparison loses a sample, a skipped write leaves the store behind.
+     */
+    private boolean acquire(Store s, MethodPolicy p) {
+        int limit = p.dispatch == MethodPolicy.Dispatch.READ ? readLimit : config.maxPending();
+        if (s.pending.incrementAndGet() > limit) {
             release(s);
             return false;
         }

@@ -607,7 +607,7 @@ class GuideExamplesTest {
                 .primary("old", new OldFollowStore())
                 .secondary("new", NewFollowStore.fixed())
                 .threads(8)                              // dualstore's own daemon threads; default 4
-                .maxPending(50_000)                      // queued or running per secondary; default 16,384
+                .maxPending(50_000)                      // queued or running per secondary; default 65,536
                 .timeout(Duration.ofMillis(200))         // per secondary call; default 1 s
                 .promoteTimeout(Duration.ofSeconds(2))   // longest write pause of promote/stage/close; default 5 s
                 .meterRegistry(registry)
