@@ -46,7 +46,7 @@ public final class SlowSecondaryMemory {
         long before = usedAfterGc();
         if (keyed) {
             MirroringBackend<KeyedStore> backend = MirroringBackend.builder(KeyedStore.class)
-                    .name("memory-keyed").primary("old", (KeyedStore) primary).secondary("new", (KeyedStore) secondary)
+                    .name("memory-keyed").primary("old", primary).secondary("new", secondary)
                     .reads("get").writes("put").timeout(Duration.ofMillis(200)).meterRegistry(registry).build();
             KeyedStore proxy = backend.proxy();
             runTraffic(label, backend, new KeyValueStore() {
@@ -62,7 +62,7 @@ public final class SlowSecondaryMemory {
             }, registry, before, samples, seconds);
         } else {
             MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                    .name("memory").primary("old", (KeyValueStore) primary).secondary("new", (KeyValueStore) secondary)
+                    .name("memory").primary("old", primary).secondary("new", secondary)
                     .reads("get").writes("put").timeout(Duration.ofMillis(200)).meterRegistry(registry).build();
             runTraffic(label, backend, backend.proxy(), registry, before, samples, seconds);
         }
