@@ -161,6 +161,66 @@ class TimeoutAndRejectionTest {
         }
     }
 
+    /** No key: reads are unordered tasks, writes go through one lane. */
+    interface Journal {
+        @Read
+        List<String> lines();
+
+        @Write
+        void append(String line);
+    }
+
+    @Test
+    void aFloodOfReadsNeverHoldsBackShadowWrites() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstReadStarted = new CountDownLatch(1);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Journal slow = new Journal() {
+            @Override
+            public List<String> lines() {
+                calls.add("read");
+                firstReadStarted.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of();
+            }
+
+            @Override
+            public void append(String line) {
+                calls.add("write " + line);
+            }
+        };
+        Journal primary = new Journal() {
+            @Override
+            public List<String> lines() {
+                return List.of();
+            }
+
+            @Override
+            public void append(String line) {}
+        };
+        try (MirroringBackend<Journal> backend = MirroringBackend.builder(Journal.class)
+                .primary("old", primary).secondary("new", slow)
+                .threads(1).timeout(Duration.ofMinutes(1)).meterRegistry(registry).build()) {
+            Journal journal = backend.proxy();
+            journal.lines(); // occupies the only dispatcher thread
+            assertThat(firstReadStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 100; i++) {
+                journal.lines();
+            }
+            journal.append("x");
+
+            release.countDown();
+            assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
+            // The write ran as soon as the thread was free, ahead of the 100 queued reads.
+            assertThat(calls).hasSize(102);
+            assertThat(calls.get(1)).isEqualTo("write x");
+        }
+    }
+
     @Test
     void aRejectingInjectedExecutorIsCountedAndNeverThrown() {
         try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)

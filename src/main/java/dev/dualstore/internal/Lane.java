@@ -21,6 +21,8 @@ final class Lane implements Runnable {
     private final ConcurrentLinkedQueue<Observation> queue = new ConcurrentLinkedQueue<>();
     /** True while a run of this lane is queued in, or running on, the executor. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** When this lane was last submitted; orders it among the tasks of dualstore's own pool. */
+    volatile long submission;
 
     Lane(MirroringEngine<?> engine, Store store) {
         this.engine = engine;
@@ -55,6 +57,7 @@ final class Lane implements Runnable {
     }
 
     private void schedule() {
+        submission = engine.nextSubmission();
         try {
             engine.executor().execute(this);
         } catch (RejectedExecutionException e) {

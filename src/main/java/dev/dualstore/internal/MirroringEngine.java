@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,12 +41,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +81,10 @@ public final class MirroringEngine<T> implements InvocationHandler {
     /** Ordered lanes per store for keyed calls; a power of two. Bounds per-store parallelism. */
     private static final int LANES = 64;
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Order of dualstore's own pool: lanes before unkeyed reads, then by submission. */
+    private static final Comparator<Runnable> WRITES_FIRST = Comparator
+            .comparingInt((Runnable task) -> task instanceof SecondaryCall ? 1 : 0)
+            .thenComparingLong(MirroringEngine::submission);
 
     private final BackendConfig<T> config;
     private final T proxy;
@@ -106,6 +112,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
     private final Object reconfiguring = new Object();
     private final Object idle = new Object();
     private final AtomicInteger idleWaiters = new AtomicInteger();
+    private final AtomicLong submissions = new AtomicLong();
 
     private volatile Roles roles;
     /** The backend-wide rate, in calls mirrored per million. */
@@ -201,10 +208,11 @@ public final class MirroringEngine<T> implements InvocationHandler {
             executor = config.executor();
             ownExecutor = null;
         } else {
-            // Bounded by construction: at most one task per lane plus the permits of unkeyed reads.
-            int capacity = stores.length * (config.maxPending() + LANES + 1);
+            // Lanes (which carry every shadow write) run before unkeyed reads, so a slow secondary
+            // flooded with reads cannot starve writes; FIFO within each. Bounded by the permits:
+            // at most one task per lane, plus the unkeyed reads that won a permit.
             ownExecutor = new ThreadPoolExecutor(config.threads(), config.threads(), 0L, TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(capacity), Threads.numbered("dualstore-" + config.name()),
+                    new PriorityBlockingQueue<>(64, WRITES_FIRST), Threads.numbered("dualstore-" + config.name()),
                     new ThreadPoolExecutor.AbortPolicy());
             // Started now so that no caller ever pays for starting a thread.
             ownExecutor.prestartAllCoreThreads();
@@ -607,7 +615,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             return;
         }
         try {
-            executor.execute(new SecondaryCall(this, s, o));
+            executor.execute(new SecondaryCall(this, s, o, submissions.incrementAndGet()));
         } catch (RejectedExecutionException e) {
             rejectedAfterHandOff(s, o);
         }
@@ -649,6 +657,14 @@ public final class MirroringEngine<T> implements InvocationHandler {
 
     Executor executor() {
         return executor;
+    }
+
+    long nextSubmission() {
+        return submissions.incrementAndGet();
+    }
+
+    private static long submission(Runnable task) {
+        return task instanceof SecondaryCall call ? call.submission : ((Lane) task).submission;
     }
 
     /** Calls one secondary for one observation, then counts and compares. Never throws. */

@@ -8,11 +8,14 @@ final class SecondaryCall implements Runnable {
     private final MirroringEngine<?> engine;
     final Store store;
     final Observation observation;
+    /** Orders it after earlier tasks in dualstore's own pool. */
+    final long submission;
 
-    SecondaryCall(MirroringEngine<?> engine, Store store, Observation observation) {
+    SecondaryCall(MirroringEngine<?> engine, Store store, Observation observation, long submission) {
         this.engine = engine;
         this.store = store;
         this.observation = observation;
+        this.submission = submission;
     }
 
     @Override
