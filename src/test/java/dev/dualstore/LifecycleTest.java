@@ -124,6 +124,22 @@ class LifecycleTest {
     }
 
     @Test
+    void aSameThreadExecutorMirrorsBeforeTheCallReturns() {
+        try (MirroringBackend<KeyValueStore> backend = builder().executor(Runnable::run).build()) {
+            KeyValueStore store = backend.proxy();
+            store.put("k", "v");
+            assertThat(fresh.get("k")).isEqualTo("v");
+            assertThat(store.get("k")).isEqualTo("v");
+            assertThat(meters.comparisons("match")).isEqualTo(1);
+            assertThat(meters.timed("dualstore.calls", "role", "primary")).isEqualTo(2);
+
+            backend.promote("new");
+            store.put("k", "w");
+            assertThat(old.get("k")).isEqualTo("w");
+        }
+    }
+
+    @Test
     void promotingAStoreThatReceivesNoWritesIsRefused() {
         try (MirroringBackend<KeyValueStore> backend = builder().stage("new", Stage.OFF).build()) {
             assertThatThrownBy(() -> backend.promote("new"))

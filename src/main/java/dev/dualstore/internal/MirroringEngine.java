@@ -465,6 +465,8 @@ public final class MirroringEngine<T> implements InvocationHandler {
             // enters each lane exactly where the primary saw it among that key's writes.
             long readStamp = stamp == 0L ? 0L : lock.tryConvertToReadLock(stamp);
             if (readStamp == 0L) {
+                // Not handed off, so no dispatcher will record the primary's timing.
+                p.meters[r.primary.id].timer(true, thrown == null).record(nanos, TimeUnit.NANOSECONDS);
                 for (Store s : readers) {
                     p.meters[s.id].raced.increment();
                 }
