@@ -91,7 +91,7 @@ public record Diagnosis(MismatchKind kind, String difference) {
                 return typeDiffers(primary, secondary);
             }
             return byElements != null ? byElements
-                    : new Diagnosis(MismatchKind.VALUE, "same " + p.size() + " elements; the comparator disagreed");
+                    : new Diagnosis(MismatchKind.VALUE, "same " + elements(p.size()) + "; the comparator disagreed");
         }
         if (primary.getClass() != secondary.getClass()) {
             return typeDiffers(primary, secondary);
@@ -151,18 +151,19 @@ public record Diagnosis(MismatchKind kind, String difference) {
                 return null;
             }
             return new Diagnosis(MismatchKind.ORDER,
-                    "same " + p.size() + " elements in another order, first out of place at index " + first);
+                    "same " + elements(p.size()) + " in another order, first out of place at index " + first);
         }
         if (extra == 0) {
             return new Diagnosis(MismatchKind.MISSING,
-                    "secondary lacks " + missing + " of the primary's " + p.size() + " elements");
+                    "secondary lacks " + missing + " of the primary's " + elements(p.size()));
         }
         if (missing == 0) {
             return new Diagnosis(MismatchKind.EXTRA,
-                    "secondary has " + extra + " elements the primary lacks (" + s.size() + " vs " + p.size() + ")");
+                    "secondary has " + elements(extra) + " the primary lacks (" + s.size() + " vs " + p.size() + ")");
         }
-        return new Diagnosis(MismatchKind.VALUE, missing + " of the primary's " + p.size()
-                + " elements differ from the secondary's (" + extra + " unmatched of " + s.size() + ")");
+        return new Diagnosis(MismatchKind.VALUE, missing + " of the primary's " + elements(p.size())
+                + (missing == 1 ? " differs" : " differ") + " from the secondary's (" + extra + " unmatched of "
+                + s.size() + ")");
     }
 
     private static Diagnosis ofMaps(Map<?, ?> p, Map<?, ?> s) {
@@ -222,6 +223,10 @@ public record Diagnosis(MismatchKind kind, String difference) {
     private static String describe(Outcome outcome) {
         return outcome.threw() ? "threw " + outcome.exception().getClass().getName()
                 : outcome.value() == null ? "returned null" : "returned a " + typeName(outcome.value());
+    }
+
+    private static String elements(int count) {
+        return count == 1 ? "1 element" : count + " elements";
     }
 
     private static String typeName(Object value) {
