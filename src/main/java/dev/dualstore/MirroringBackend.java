@@ -146,7 +146,9 @@ public final class MirroringBackend<T> implements AutoCloseable {
     /**
      * Sets the percentage of calls mirrored, for every method without a rate of its own. With a
      * {@link Key}, the choice is stable per key: a key is always in or always out, and raising
-     * the rate only adds keys. Writes without a key are always mirrored (sampling them would
+     * the rate only adds keys. The choice follows the key's {@code hashCode} (an enum's name), so
+     * every instance of a service agrees when the key's hash is the same in every JVM, as it is
+     * for strings, numbers, UUIDs, enums and records of them. Writes without a key are always mirrored (sampling them would
      * leave holes in the secondary).
      *
      * @param percent from 0 to 100

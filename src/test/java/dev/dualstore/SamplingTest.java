@@ -111,4 +111,37 @@ class SamplingTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
         }
     }
+
+    /** Enough values that identity hashes would almost never pick the same ones as names. */
+    enum Region { A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, T, U, V, W, X, Y, Z }
+
+    interface RegionStore {
+        @Read
+        String get(@Key Region region);
+    }
+
+    @Test
+    void anEnumKeyIsSampledByItsNameSoEveryJvmAgrees() {
+        List<Region> reached = new CopyOnWriteArrayList<>();
+        RegionStore secondary = region -> {
+            reached.add(region);
+            return null;
+        };
+        KeyRecorder byName = new KeyRecorder();
+        try (MirroringBackend<RegionStore> regions = MirroringBackend.builder(RegionStore.class)
+                .primary("old", region -> null).secondary("new", secondary)
+                .sampleRate(50).meterRegistry(registry).build();
+                MirroringBackend<KeyValueStore> names = backend(byName, 50)) {
+            for (Region r : Region.values()) {
+                regions.proxy().get(r);
+                names.proxy().get(r.name());
+            }
+            assertThat(regions.drain(Duration.ofSeconds(5))).isTrue();
+            assertThat(names.drain(Duration.ofSeconds(5))).isTrue();
+
+            // Identity hashes differ per JVM; names do not. Same choice as for the name string.
+            assertThat(reached).isNotEmpty().hasSizeLessThan(Region.values().length);
+            assertThat(reached).extracting(Region::name).containsExactlyInAnyOrderElementsOf(byName.gets);
+        }
+    }
 }

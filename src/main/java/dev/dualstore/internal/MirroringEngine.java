@@ -597,9 +597,17 @@ public final class MirroringEngine<T> implements InvocationHandler {
             return false;
         }
         int draw = p.keyed()
-                ? Math.floorMod(mix(Objects.hashCode(key)), MethodPolicy.EVERY_CALL)
+                ? Math.floorMod(mix(sampleHash(key)), MethodPolicy.EVERY_CALL)
                 : ThreadLocalRandom.current().nextInt(MethodPolicy.EVERY_CALL);
         return draw < rate;
+    }
+
+    /**
+     * A key's hash for sampling, equal in every JVM of a fleet so one user is in or out on every
+     * instance: an enum's own hash is its identity, so it is hashed by name.
+     */
+    private static int sampleHash(Object key) {
+        return key instanceof Enum<?> e ? e.name().hashCode() : Objects.hashCode(key);
     }
 
     private void handOffOrdered(Store s, Observation o) {
