@@ -38,77 +38,43 @@ public class HotKeyBenchmark {
     static final String HOT_KEY = Data.KEYS[0];
     static final String HOT_VALUE = Data.VALUES[0];
 
-    @State(Scope.Benchmark)
-    public static class Direct {
-        KeyedStore primary;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            primary = MapStore.fast(Data.KEYS, Data.VALUES);
-        }
-    }
-
-    @State(Scope.Benchmark)
-    public static class Dualstore {
-        @Param({"0", "1"})
-        long secondaryMillis;
-
-        SimpleMeterRegistry registry;
-        MirroringBackend<KeyedStore> backend;
-        KeyedStore proxy;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            registry = new SimpleMeterRegistry();
-            backend = KeyedCallBenchmark.keyedBackend(registry, secondaryMillis);
-            proxy = backend.proxy();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown(BenchmarkParams params) {
-            boolean drained = backend.drain(Duration.ofSeconds(60));
-            MeterReport.print(MirroredReadBenchmark.label(params) + " drained=" + drained, registry);
-            backend.close();
-        }
-    }
-
     @Benchmark
     @Threads(2)
-    public void directWriters(Direct s) {
+    public void directWriters(KeyedCallBenchmark.Direct s) {
         s.primary.put(HOT_KEY, HOT_VALUE);
     }
 
     @Benchmark
     @Threads(2)
-    public void dualstoreWriters(Dualstore s) {
+    public void dualstoreWriters(KeyedCallBenchmark.Dualstore s) {
         s.proxy.put(HOT_KEY, HOT_VALUE);
     }
 
     @Benchmark
     @Group("directReadWrite")
     @GroupThreads(1)
-    public void directWrite(Direct s) {
+    public void directWrite(KeyedCallBenchmark.Direct s) {
         s.primary.put(HOT_KEY, HOT_VALUE);
     }
 
     @Benchmark
     @Group("directReadWrite")
     @GroupThreads(1)
-    public String directRead(Direct s) {
+    public String directRead(KeyedCallBenchmark.Direct s) {
         return s.primary.get(HOT_KEY);
     }
 
     @Benchmark
     @Group("dualstoreReadWrite")
     @GroupThreads(1)
-    public void dualstoreWrite(Dualstore s) {
+    public void dualstoreWrite(KeyedCallBenchmark.Dualstore s) {
         s.proxy.put(HOT_KEY, HOT_VALUE);
     }
 
     @Benchmark
     @Group("dualstoreReadWrite")
     @GroupThreads(1)
-    public String dualstoreRead(Dualstore s) {
+    public String dualstoreRead(KeyedCallBenchmark.Dualstore s) {
         return s.proxy.get(HOT_KEY);
     }
 }

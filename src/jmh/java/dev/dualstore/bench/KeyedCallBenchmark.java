@@ -58,35 +58,19 @@ public class KeyedCallBenchmark {
         @Param({"0", "1"})
         long secondaryMillis;
 
-        SimpleMeterRegistry registry;
-        MirroringBackend<KeyedStore> backend;
+        BenchBackend<KeyedStore> bench;
         KeyedStore proxy;
 
         @Setup(Level.Trial)
         public void setUp() {
-            registry = new SimpleMeterRegistry();
-            backend = keyedBackend(registry, secondaryMillis);
-            proxy = backend.proxy();
+            bench = BenchBackend.keyed(secondaryMillis);
+            proxy = bench.proxy;
         }
 
         @TearDown(Level.Trial)
         public void tearDown(BenchmarkParams params) {
-            boolean drained = backend.drain(Duration.ofSeconds(60));
-            MeterReport.print(MirroredReadBenchmark.label(params) + " drained=" + drained, registry);
-            backend.close();
+            bench.close(params);
         }
-    }
-
-    static MirroringBackend<KeyedStore> keyedBackend(SimpleMeterRegistry registry, long secondaryMillis) {
-        return MirroringBackend.builder(KeyedStore.class)
-                .name("bench-keyed")
-                .primary("old", MapStore.fast(Data.KEYS, Data.VALUES))
-                .secondary("new", MapStore.withData(secondaryMillis, Data.KEYS, Data.VALUES))
-                .reads("get")
-                .writes("put")
-                .timeout(Duration.ofMillis(200))
-                .meterRegistry(registry)
-                .build();
     }
 
     @Benchmark

@@ -76,30 +76,18 @@ public class MirroredReadBenchmark {
         @Param({"0", "1"})
         long secondaryMillis;
 
-        SimpleMeterRegistry registry;
-        MirroringBackend<KeyValueStore> backend;
+        BenchBackend<KeyValueStore> bench;
         KeyValueStore proxy;
 
         @Setup(Level.Trial)
         public void setUp() {
-            registry = new SimpleMeterRegistry();
-            backend = MirroringBackend.builder(KeyValueStore.class)
-                    .name("bench")
-                    .primary("old", MapStore.fast(Data.KEYS, Data.VALUES))
-                    .secondary("new", MapStore.withData(secondaryMillis, Data.KEYS, Data.VALUES))
-                    .reads("get")
-                    .writes("put")
-                    .timeout(Duration.ofMillis(200))
-                    .meterRegistry(registry)
-                    .build();
-            proxy = backend.proxy();
+            bench = BenchBackend.unkeyed(secondaryMillis);
+            proxy = bench.proxy;
         }
 
         @TearDown(Level.Trial)
         public void tearDown(BenchmarkParams params) {
-            boolean drained = backend.drain(Duration.ofSeconds(60));
-            MeterReport.print(label(params) + " drained=" + drained, registry);
-            backend.close();
+            bench.close(params);
         }
     }
 

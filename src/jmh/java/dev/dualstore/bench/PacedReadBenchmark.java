@@ -42,46 +42,24 @@ public class PacedReadBenchmark {
     }
 
     @State(Scope.Benchmark)
-    public static class Direct {
-        KeyValueStore primary;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            primary = MapStore.fast(Data.KEYS, Data.VALUES);
-        }
-    }
-
-    @State(Scope.Benchmark)
     public static class Dualstore {
-        SimpleMeterRegistry registry;
-        MirroringBackend<KeyValueStore> backend;
+        BenchBackend<KeyValueStore> bench;
         KeyValueStore proxy;
 
         @Setup(Level.Trial)
         public void setUp() {
-            registry = new SimpleMeterRegistry();
-            backend = MirroringBackend.builder(KeyValueStore.class)
-                    .name("bench")
-                    .primary("old", MapStore.fast(Data.KEYS, Data.VALUES))
-                    .secondary("new", MapStore.fast(Data.KEYS, Data.VALUES))
-                    .reads("get")
-                    .writes("put")
-                    .timeout(Duration.ofMillis(200))
-                    .meterRegistry(registry)
-                    .build();
-            proxy = backend.proxy();
+            bench = BenchBackend.unkeyed(0);
+            proxy = bench.proxy;
         }
 
         @TearDown(Level.Trial)
         public void tearDown(BenchmarkParams params) {
-            boolean drained = backend.drain(Duration.ofSeconds(60));
-            MeterReport.print(MirroredReadBenchmark.label(params) + " drained=" + drained, registry);
-            backend.close();
+            bench.close(params);
         }
     }
 
     @Benchmark
-    public String pacedDirect(Direct s, Pace p, MirroredReadBenchmark.Cursor c) {
+    public String pacedDirect(MirroredReadBenchmark.Direct s, Pace p, MirroredReadBenchmark.Cursor c) {
         return s.primary.get(c.nextKey());
     }
 

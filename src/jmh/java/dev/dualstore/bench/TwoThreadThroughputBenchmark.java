@@ -34,55 +34,13 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class TwoThreadThroughputBenchmark {
 
-    @State(Scope.Benchmark)
-    public static class Direct {
-        KeyValueStore primary;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            primary = MapStore.fast(Data.KEYS, Data.VALUES);
-        }
-    }
-
-    @State(Scope.Benchmark)
-    public static class Dualstore {
-        @Param({"0", "1"})
-        long secondaryMillis;
-
-        SimpleMeterRegistry registry;
-        MirroringBackend<KeyValueStore> backend;
-        KeyValueStore proxy;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            registry = new SimpleMeterRegistry();
-            backend = MirroringBackend.builder(KeyValueStore.class)
-                    .name("bench")
-                    .primary("old", MapStore.fast(Data.KEYS, Data.VALUES))
-                    .secondary("new", MapStore.withData(secondaryMillis, Data.KEYS, Data.VALUES))
-                    .reads("get")
-                    .writes("put")
-                    .timeout(Duration.ofMillis(200))
-                    .meterRegistry(registry)
-                    .build();
-            proxy = backend.proxy();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown(BenchmarkParams params) {
-            boolean drained = backend.drain(Duration.ofSeconds(60));
-            MeterReport.print(MirroredReadBenchmark.label(params) + " drained=" + drained, registry);
-            backend.close();
-        }
-    }
-
     @Benchmark
-    public String direct(Direct s, MirroredReadBenchmark.Cursor c) {
+    public String direct(MirroredReadBenchmark.Direct s, MirroredReadBenchmark.Cursor c) {
         return s.primary.get(c.nextKey());
     }
 
     @Benchmark
-    public String dualstore(Dualstore s, MirroredReadBenchmark.Cursor c) {
+    public String dualstore(MirroredReadBenchmark.Dualstore s, MirroredReadBenchmark.Cursor c) {
         return s.proxy.get(c.nextKey());
     }
 }
