@@ -4,9 +4,12 @@
  * <p>Only the API packages are exported; {@code dev.dualstore.internal} is the engine and may
  * change in any release.
  */
+// Micrometer ships no module descriptor, only an automatic module name; that is expected here.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.dualstore {
     requires org.slf4j;
-    requires micrometer.core;
+    // Transitive: MeterRegistry is part of the builder's API.
+    requires transitive micrometer.core;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;

@@ -380,7 +380,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
             for (Class<? extends Throwable> t : types) {
                 Objects.requireNonNull(t, "exception type");
             }
-            if (expected.putIfAbsent(method, List.of(types)) != null) {
+            if (expected.putIfAbsent(method, List.copyOf(Arrays.asList(types))) != null) {
                 throw new IllegalStateException("expected exceptions of '" + method + "' were already set");
             }
             return this;
