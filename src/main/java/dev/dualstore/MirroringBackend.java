@@ -377,10 +377,11 @@ public final class MirroringBackend<T> implements AutoCloseable {
         @SafeVarargs
         public final Builder<T> expected(String method, Class<? extends Throwable>... types) {
             requireText(method, "method");
+            List<Class<? extends Throwable>> list = new ArrayList<>(types.length);
             for (Class<? extends Throwable> t : types) {
-                Objects.requireNonNull(t, "exception type");
+                list.add(Objects.requireNonNull(t, "exception type"));
             }
-            if (expected.putIfAbsent(method, List.copyOf(Arrays.asList(types))) != null) {
+            if (expected.putIfAbsent(method, List.copyOf(list)) != null) {
                 throw new IllegalStateException("expected exceptions of '" + method + "' were already set");
             }
             return this;
