@@ -433,17 +433,19 @@ public final class MirroringEngine<T> implements InvocationHandler {
 
     private Object read(MethodPolicy p, Object[] args) throws Throwable {
         Object key = null;
+        int hash = 0;
         StampedLock lock = null;
         long stamp = 0L;
         if (p.keyed()) {
             key = p.key(args);
-            lock = stripe(key);
+            hash = keyHash(key);
+            lock = stripe(hash);
             // Taken before the roles are read: a promote that swaps them also invalidates it.
             stamp = lock.tryOptimisticRead();
         }
         Roles r = roles;
         Store[] readers = r.readers;
-        if (readers.length == 0 || !sampled(p, key)) {
+        if (readers.length == 0 || !sampled(p, hash)) {
             return call(r.primary.target, p.method, args);
         }
         long start = ticker.read();
@@ -455,7 +457,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             thrown = e.getCause();
         }
         long nanos = ticker.read() - start;
-        Observation o = new Observation(p, args, key, value, thrown, nanos, r, readers[0], stamp);
+        Observation o = new Observation(p, args, key, hash, value, thrown, nanos, r, readers[0], stamp);
         if (lock == null) {
             for (Store s : readers) {
                 handOffUnordered(s, o);
@@ -491,11 +493,13 @@ public final class MirroringEngine<T> implements InvocationHandler {
             return call(roles.primary.target, p.method, args);
         }
         Object key = null;
+        int hash = 0;
         StampedLock lock;
         long stamp;
         if (p.keyed()) {
             key = p.key(args);
-            lock = stripe(key);
+            hash = keyHash(key);
+            lock = stripe(hash);
             stamp = lock.writeLock();
         } else {
             lock = unkeyedGate;
@@ -515,7 +519,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             }
             long nanos = ticker.read() - start;
             boolean applied = thrown == null || p.isExpected(thrown);
-            if (applied && (key == null || sampled(p, key))) {
+            if (applied && (key == null || sampled(p, hash))) {
                 for (Store s : r.dualWriters) {
                     DualWriteException failure = dualWrite(s, p, args, key, r);
                     if (dualWriteFailure == null) {
@@ -523,7 +527,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
                     }
                 }
                 if (r.shadowWriters.length > 0) {
-                    Observation o = new Observation(p, args, key, value, thrown, nanos, r, r.shadowWriters[0], 0L);
+                    Observation o = new Observation(p, args, key, hash, value, thrown, nanos, r, r.shadowWriters[0], 0L);
                     for (Store s : r.shadowWriters) {
                         handOffOrdered(s, o);
                     }
@@ -585,7 +589,8 @@ public final class MirroringEngine<T> implements InvocationHandler {
         }
     }
 
-    private boolean sampled(MethodPolicy p, Object key) {
+    /** @param hash the call's {@link #keyHash}, used only when the method is keyed */
+    private boolean sampled(MethodPolicy p, int hash) {
         int rate = p.samplePerMillion;
         if (rate == MethodPolicy.INHERIT) {
             rate = samplePerMillion;
@@ -597,17 +602,18 @@ public final class MirroringEngine<T> implements InvocationHandler {
             return false;
         }
         int draw = p.keyed()
-                ? Math.floorMod(mix(sampleHash(key)), MethodPolicy.EVERY_CALL)
+                ? Math.floorMod(hash, MethodPolicy.EVERY_CALL)
                 : ThreadLocalRandom.current().nextInt(MethodPolicy.EVERY_CALL);
         return draw < rate;
     }
 
     /**
-     * A key's hash for sampling, equal in every JVM of a fleet so one user is in or out on every
-     * instance: an enum's own hash is its identity, so it is hashed by name.
+     * A key's hash, computed once per call for its lock stripe, its lane and its sample. Equal in
+     * every JVM of a fleet, so one user is in or out on every instance: an enum's own hash is its
+     * identity, so it is hashed by name.
      */
-    private static int sampleHash(Object key) {
-        return key instanceof Enum<?> e ? e.name().hashCode() : Objects.hashCode(key);
+    private static int keyHash(Object key) {
+        return mix(key instanceof Enum<?> e ? e.name().hashCode() : Objects.hashCode(key));
     }
 
     private void handOffOrdered(Store s, Observation o) {
@@ -615,7 +621,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             rejected(s, o);
             return;
         }
-        Lane lane = o.policy.keyed() ? s.lanes[mix(Objects.hashCode(o.key)) & (LANES - 1)] : s.unkeyedLane;
+        Lane lane = o.policy.keyed() ? s.lanes[o.keyHash & (LANES - 1)] : s.unkeyedLane;
         lane.offer(o);
     }
 
@@ -625,7 +631,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             return;
         }
         try {
-            executor.execute(new SecondaryCall(this, s, o, submissions.incrementAndGet()));
+            executor.execute(new SecondaryCall(this, s, o, nextSubmission()));
         } catch (RejectedExecutionException e) {
             rejectedAfterHandOff(s, o);
         }
@@ -654,8 +660,8 @@ public final class MirroringEngine<T> implements InvocationHandler {
         }
     }
 
-    private StampedLock stripe(Object key) {
-        return stripes[(mix(Objects.hashCode(key)) >>> 8) & (LOCK_STRIPES - 1)];
+    private StampedLock stripe(int keyHash) {
+        return stripes[(keyHash >>> 8) & (LOCK_STRIPES - 1)];
     }
 
     private static int mix(int h) {
@@ -669,8 +675,9 @@ public final class MirroringEngine<T> implements InvocationHandler {
         return executor;
     }
 
+    /** Orders tasks in dualstore's own pool; an injected executor keeps its own order, so skip the atomic. */
     long nextSubmission() {
-        return submissions.incrementAndGet();
+        return ownExecutor != null ? submissions.incrementAndGet() : 0L;
     }
 
     private static long submission(Runnable task) {
@@ -703,7 +710,7 @@ public final class MirroringEngine<T> implements InvocationHandler {
             if (p.dispatch == MethodPolicy.Dispatch.READ) {
                 // Lane order keeps shadow-written stores comparable; a DUAL_WRITE store is written
                 // on callers' threads, so only an unchanged stripe proves no write slipped in.
-                if (o.stamp != 0L && o.roles.writesSynchronously(s) && !stripe(o.key).validate(o.stamp)) {
+                if (o.stamp != 0L && o.roles.writesSynchronously(s) && !stripe(o.keyHash).validate(o.stamp)) {
                     p.meters[s.id].raced.increment();
                 } else {
                     compare(s, o, value, thrown);

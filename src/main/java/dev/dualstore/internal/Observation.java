@@ -13,6 +13,8 @@ final class Observation {
     final Object[] args;
     /** The key, or null when the method has none (or the key argument was null). */
     final Object key;
+    /** The key's hash as the engine spreads it (stripe, lane, sample); 0 without a key. */
+    final int keyHash;
     final Object value;
     final Throwable thrown;
     final long primaryNanos;
@@ -26,11 +28,12 @@ final class Observation {
      */
     final long stamp;
 
-    Observation(MethodPolicy policy, Object[] args, Object key, Object value, Throwable thrown,
+    Observation(MethodPolicy policy, Object[] args, Object key, int keyHash, Object value, Throwable thrown,
             long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp) {
         this.policy = policy;
         this.args = args;
         this.key = key;
+        this.keyHash = keyHash;
         this.value = value;
         this.thrown = thrown;
         this.primaryNanos = primaryNanos;
