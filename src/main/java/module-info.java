@@ -14,4 +14,5 @@ module dev.dualstore {
     exports dev.dualstore;
     exports dev.dualstore.compare;
     exports dev.dualstore.metrics;
+    exports dev.dualstore.spi;
 }

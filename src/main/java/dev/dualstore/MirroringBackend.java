@@ -1,18 +1,21 @@
 package dev.dualstore;
 
-import dev.dualstore.internal.BackendConfig;
+import dev.dualstore.internal.EngineConfig;
 import dev.dualstore.internal.MirroringEngine;
+import dev.dualstore.spi.WriteObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 
 /**
@@ -170,17 +173,59 @@ public final class MirroringBackend<T> implements AutoCloseable {
     }
 
     /**
-     * The keys whose writes a secondary may have missed (failed, timed out or rejected shadow
-     * writes), for the consistency checker or an operator to repair. Bounded by
-     * {@link Builder#repairCapacity(int)}; keys beyond it are still told to the
-     * {@link DivergenceListener}s and counted, not kept. Writes without a key are not listed.
+     * The keys whose writes a secondary (or write observer) may have missed: failed, timed out
+     * or rejected shadow writes, including those rejected when the backend closed, for the
+     * consistency checker or an operator to repair. Bounded by
+     * {@link Builder#repairCapacity(int)}. A missed write that cannot be listed by key (its
+     * method has no key, its key was null or its {@code hashCode} threw, or the list was full)
+     * is counted by {@link #writesNotListed(String)} instead.
      *
-     * @param store the name of a store
+     * @param store the name of a store or write observer
      * @return a snapshot of the keys
      * @throws IllegalArgumentException if no store has that name
      */
     public Set<Object> keysToRepair(String store) {
         return engine.keysToRepair(Objects.requireNonNull(store, "store"));
+    }
+
+    /**
+     * How many writes a store may have missed that {@link #keysToRepair(String)} cannot list by
+     * key. Non-zero means only a check of the whole store can find what differs.
+     *
+     * @param store the name of a store or write observer
+     * @return the count since the backend was built, or since {@link #markAllRepaired(String)}
+     * @throws IllegalArgumentException if no store has that name
+     */
+    public long writesNotListed(String store) {
+        return engine.writesNotListed(Objects.requireNonNull(store, "store"));
+    }
+
+    /**
+     * Runs a repair of one key in order with live writes: waits until no write to the key is in
+     * progress and every write to it already queued for {@code store} has been applied, then runs
+     * {@code action} on this thread while writes to the key wait (as they would for a row
+     * lock), then lets them go on. A consistency checker uses it to copy a row from the primary
+     * to a secondary without racing a live write to that row: the live write lands after the
+     * repair, so neither is lost. When {@code action} returns, the key is forgotten by
+     * {@link #keysToRepair(String)}.
+     *
+     * <p>{@code action} must not call this backend's proxy (the key's fence is not reentrant).
+     * Writes to other keys that share the key's fence stripe wait too, so keep it short. Must not
+     * be called from a dualstore callback or store.
+     *
+     * @param store  the name of the store being repaired
+     * @param key    the key, as {@link #keysToRepair(String)} lists it (a composite key as a list)
+     * @param action reads the source of truth and writes {@code store}
+     * @param <V>    what the action returns
+     * @return what {@code action} returned
+     * @throws Exception                what {@code action} threw (the key then stays listed)
+     * @throws IllegalArgumentException if no store has that name
+     * @throws IllegalStateException    if the backend is closed, the call is made on a dualstore
+     *                                  thread, or queued writes did not finish within the promote timeout
+     */
+    public <V> V repair(String store, Object key, Callable<V> action) throws Exception {
+        Objects.requireNonNull(key, "key");
+        return engine.repair(Objects.requireNonNull(store, "store"), key, Objects.requireNonNull(action, "action"));
     }
 
     /**
@@ -196,6 +241,17 @@ public final class MirroringBackend<T> implements AutoCloseable {
     }
 
     /**
+     * Forgets every listed key and the {@link #writesNotListed(String)} count of a store, once a
+     * check of the whole store has repaired it.
+     *
+     * @param store the name of a store
+     * @throws IllegalArgumentException if no store has that name
+     */
+    public void markAllRepaired(String store) {
+        engine.markAllRepaired(Objects.requireNonNull(store, "store"));
+    }
+
+    /**
      * Waits until the secondary calls already handed off have finished (answered, failed or timed
      * out) and been counted. Never called by dualstore on a caller's thread.
      *
@@ -207,11 +263,19 @@ public final class MirroringBackend<T> implements AutoCloseable {
     }
 
     /**
-     * Stops mirroring, drains what is in flight for at most the promote timeout, then stops the
-     * threads dualstore started (an injected executor is left running). Work still queued then is
-     * counted as {@code rejected}, and its keys listed by {@link #keysToRepair(String)}. The proxy
-     * keeps answering from the primary, without mirroring, so a service shutting down never fails
-     * because of dualstore. Never throws; idempotent.
+     * Stops mirroring, drains what is in flight for at most the promote timeout, then stops. Once
+     * it returns:
+     * <ul>
+     *   <li>every write not yet applied to a secondary is counted as {@code rejected} and its key
+     *       listed by {@link #keysToRepair(String)} (or counted by {@link #writesNotListed});</li>
+     *   <li>calls still running are interrupted and counted as {@code timeout}, and no dualstore
+     *       thread starts another call to a store;</li>
+     *   <li>dualstore's own threads are stopped (an injected executor is left running) and the
+     *       backend's meters are removed from the registry;</li>
+     *   <li>the proxy keeps answering from the primary, without mirroring, so a service shutting
+     *       down never fails because of dualstore.</li>
+     * </ul>
+     * Never throws; idempotent.
      */
     @Override
     public void close() {
@@ -236,9 +300,10 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private String primaryName;
         private T primary;
         private final Map<String, T> secondaries = new LinkedHashMap<>();
+        private final Map<String, WriteObserver> observers = new LinkedHashMap<>();
         private final List<String> duplicateStores = new ArrayList<>();
         private final Map<String, Stage> stages = new LinkedHashMap<>();
-        private final Map<String, BackendConfig.Kind> classified = new LinkedHashMap<>();
+        private final Map<String, EngineConfig.Kind> classified = new LinkedHashMap<>();
         private final Set<String> classifiedTwice = new LinkedHashSet<>();
         private final Map<String, int[]> keys = new LinkedHashMap<>();
         private final Map<String, List<Class<? extends Throwable>>> expected = new LinkedHashMap<>();
@@ -259,6 +324,9 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private Redactor redactor;
         private Boolean logMismatches;
         private DualWriteFailure dualWriteFailure;
+
+        /** The largest pool {@link #threads(int)} accepts. */
+        private static final int MAX_THREADS = 256;
 
         private Builder(Class<T> type) {
             this.type = type;
@@ -325,7 +393,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
          * @return this builder
          */
         public Builder<T> reads(String... methods) {
-            return classify(BackendConfig.Kind.READ, methods);
+            return classify(EngineConfig.Kind.READ, methods);
         }
 
         /**
@@ -335,7 +403,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
          * @return this builder
          */
         public Builder<T> writes(String... methods) {
-            return classify(BackendConfig.Kind.WRITE, methods);
+            return classify(EngineConfig.Kind.WRITE, methods);
         }
 
         /**
@@ -345,7 +413,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
          * @return this builder
          */
         public Builder<T> passthrough(String... methods) {
-            return classify(BackendConfig.Kind.PASSTHROUGH, methods);
+            return classify(EngineConfig.Kind.PASSTHROUGH, methods);
         }
 
         /**
@@ -447,9 +515,12 @@ public final class MirroringBackend<T> implements AutoCloseable {
 
         /**
          * Runs secondary calls on the caller's own executor instead of dualstore's pool. It must
-         * never run a task on the thread that submits it (so not a caller-runs policy), and may
-         * reject tasks: a rejected task is counted as {@code rejected}. dualstore never shuts it
-         * down.
+         * run every task it accepts, on a thread other than the one that submits it, and signal
+         * a task it cannot take by throwing {@link java.util.concurrent.RejectedExecutionException}:
+         * dualstore then counts it as {@code rejected} and lists its key for repair. An executor
+         * that drops tasks silently would lose writes without a trace and leave their lanes
+         * stuck, so a {@link java.util.concurrent.ThreadPoolExecutor} with a discarding or
+         * caller-runs policy is refused at {@code build()}. dualstore never shuts it down.
          *
          * @param executor the executor
          * @return this builder
@@ -465,7 +536,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
 
         /**
          * @param threads the size of dualstore's own pool of daemon threads, named
-         *                {@code dualstore-<backend>-<n>}; default 4
+         *                {@code dualstore-<backend>-<n>}, from 1 to 256; default 4. Threads start
+         *                when work first needs them, so a backend with nothing to mirror starts none.
          * @return this builder
          */
         public Builder<T> threads(int threads) {
@@ -473,8 +545,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
             if (executor != null) {
                 throw new IllegalStateException("threads(...) sizes dualstore's own pool; it cannot be combined with executor(...)");
             }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("threads must be from 1 to " + MAX_THREADS + ", was " + threads);
             }
             this.threads = threads;
             return this;
@@ -553,6 +625,26 @@ public final class MirroringBackend<T> implements AutoCloseable {
         }
 
         /**
+         * Adds a write observer: it receives every write the primary applied, in per-key order,
+         * off the caller's thread, whatever the stages and sample rate; a write journal is one.
+         * It has its own queue bound ({@link #maxPending(int)}), meters
+         * ({@code dualstore.observer.writes}) and repair list ({@link MirroringBackend#keysToRepair(String)}
+         * under its name). It is not a store: never promoted, compared or listed as a secondary.
+         *
+         * @param name     the observer's name; distinct from every store's
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder<T> writeObserver(String name, WriteObserver observer) {
+            requireText(name, "observer name");
+            Objects.requireNonNull(observer, "observer");
+            if (observers.putIfAbsent(name, observer) != null) {
+                duplicateStores.add(name);
+            }
+            return this;
+        }
+
+        /**
          * @param enabled whether mismatches are logged at WARN through SLF4J (logger
          *                {@code dev.dualstore.mismatch}), at most one line a second per backend;
          *                default true. Without {@link #logValues(Redactor)} the lines hold no
@@ -612,8 +704,13 @@ public final class MirroringBackend<T> implements AutoCloseable {
             if (primary == null) {
                 throw new IllegalStateException("no primary store: call primary(name, store) before build()");
             }
-            if (secondaries.containsKey(primaryName)) {
+            if (secondaries.containsKey(primaryName) || observers.containsKey(primaryName)) {
                 duplicateStores.add(primaryName);
+            }
+            for (String observer : observers.keySet()) {
+                if (secondaries.containsKey(observer)) {
+                    duplicateStores.add(observer);
+                }
             }
             if (!duplicateStores.isEmpty()) {
                 throw new IllegalArgumentException("duplicate store names: " + new LinkedHashSet<>(duplicateStores)
@@ -622,38 +719,30 @@ public final class MirroringBackend<T> implements AutoCloseable {
             if (!classifiedTwice.isEmpty()) {
                 throw new IllegalArgumentException("methods classified more than once: " + classifiedTwice);
             }
-            BackendConfig<T> config = new BackendConfig<>(
-                    type,
-                    name != null ? name : type.getSimpleName(),
-                    primaryName,
-                    primary,
-                    Map.copyOf(secondaries),
-                    List.copyOf(secondaries.keySet()),
-                    Map.copyOf(stages),
-                    Map.copyOf(classified),
-                    Map.copyOf(keys),
-                    Map.copyOf(expected),
-                    comparator != null ? comparator : ResultComparator.deepEquals(),
-                    Map.copyOf(comparators),
-                    timeout != null ? timeout : Duration.ofSeconds(1),
-                    promoteTimeout != null ? promoteTimeout : Duration.ofSeconds(5),
-                    meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
-                    executor,
-                    threads != null ? threads : 4,
-                    maxPending != null ? maxPending : 65_536,
-                    repairCapacity != null ? repairCapacity : 100_000,
-                    sampleRate != null ? sampleRate : 100.0,
-                    Map.copyOf(methodSampleRates),
-                    List.copyOf(mismatchListeners),
-                    List.copyOf(divergenceListeners),
-                    logMismatches == null || logMismatches,
-                    redactor,
-                    dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT,
-                    ticker != null ? ticker : Ticker.system());
+            EngineConfig<T> config = new EngineConfig<>(
+                    new EngineConfig.Stores<>(type, name != null ? name : type.getSimpleName(), primaryName, primary,
+                            frozen(secondaries), Map.copyOf(stages), frozen(observers)),
+                    new EngineConfig.Methods(Map.copyOf(classified), Map.copyOf(keys), Map.copyOf(expected),
+                            comparator != null ? comparator : ResultComparator.deepEquals(), Map.copyOf(comparators),
+                            sampleRate != null ? sampleRate : 100.0, Map.copyOf(methodSampleRates)),
+                    new EngineConfig.Dispatch(executor, threads != null ? threads : 4,
+                            maxPending != null ? maxPending : 65_536,
+                            timeout != null ? timeout : Duration.ofSeconds(1),
+                            promoteTimeout != null ? promoteTimeout : Duration.ofSeconds(5),
+                            ticker != null ? ticker : Ticker.system(),
+                            dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT),
+                    new EngineConfig.Reporting(meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
+                            List.copyOf(mismatchListeners), List.copyOf(divergenceListeners),
+                            logMismatches == null || logMismatches, redactor,
+                            repairCapacity != null ? repairCapacity : 100_000));
             return new MirroringBackend<>(new MirroringEngine<>(config));
         }
 
-        private Builder<T> classify(BackendConfig.Kind kind, String... methods) {
+        private static <V> Map<String, V> frozen(Map<String, V> ordered) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(ordered));
+        }
+
+        private Builder<T> classify(EngineConfig.Kind kind, String... methods) {
             if (methods.length == 0) {
                 throw new IllegalArgumentException(kind.name().toLowerCase(java.util.Locale.ROOT) + "(...) needs at least one method name");
             }

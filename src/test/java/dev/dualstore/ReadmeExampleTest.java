@@ -88,12 +88,13 @@ class ReadmeExampleTest {
         assertThat(backend.primaryName()).isEqualTo("dynamo");
         assertThat(store.getAssoc("alice", "follows", "ninja")).isTrue(); // the shadow write reached dynamo
         assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
-        backend.close();
 
         // followers was compared on dynamo before the cutover, getAssoc on postgres after it.
         assertThat(registry.get("dualstore.comparisons").tags("result", "match", "method", "followers", "store", "dynamo")
                 .counter().count()).isEqualTo(1);
         assertThat(registry.get("dualstore.comparisons").tags("result", "match", "method", "getAssoc", "store", "postgres")
                 .counter().count()).isEqualTo(1);
+        backend.close();
+        assertThat(registry.find("dualstore.comparisons").meters()).as("close() removes the backend's meters").isEmpty();
     }
 }

@@ -1,6 +1,5 @@
 package dev.dualstore.internal;
 
-import static dev.dualstore.metrics.MeterNames.BACKEND;
 import static dev.dualstore.metrics.MeterNames.CALLS;
 import static dev.dualstore.metrics.MeterNames.COMPARISONS;
 import static dev.dualstore.metrics.MeterNames.ERROR;
@@ -21,13 +20,12 @@ import static dev.dualstore.metrics.MeterNames.WRITES;
 
 import dev.dualstore.MismatchKind;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one method on one store, registered once at build time so that recording is a
- * field read and an add, with no registry lookup. Threadsafe (Micrometer meters are).
+ * The meters of one method on one store, registered through {@link Meters} once at build time,
+ * so that recording is a field read and an add, with no registry lookup. Threadsafe (Micrometer meters are).
  */
 final class MethodMeters {
     final Timer primarySuccess;
@@ -45,13 +43,12 @@ final class MethodMeters {
     final Counter writeTimeout;
     final Counter writeRejected;
 
-    MethodMeters(MeterRegistry registry, String backend, String method, String store, BackendConfig.Kind kind) {
-        Tags tags = Tags.of(BACKEND, backend, METHOD, method, STORE, store);
+    MethodMeters(Meters registry, String method, String store, boolean read) {
+        Tags tags = Tags.of(METHOD, method, STORE, store);
         primarySuccess = timer(registry, tags, "primary", SUCCESS);
         primaryError = timer(registry, tags, "primary", ERROR);
         secondarySuccess = timer(registry, tags, "secondary", SUCCESS);
         secondaryError = timer(registry, tags, "secondary", ERROR);
-        boolean read = kind == BackendConfig.Kind.READ;
         match = read ? comparison(registry, tags, MATCH, NO_KIND) : null;
         error = read ? comparison(registry, tags, ERROR, NO_KIND) : null;
         timeout = read ? comparison(registry, tags, TIMEOUT, NO_KIND) : null;
@@ -61,7 +58,7 @@ final class MethodMeters {
         for (MismatchKind k : MismatchKind.values()) {
             mismatch[k.ordinal()] = read ? comparison(registry, tags, MISMATCH, k.tag()) : null;
         }
-        boolean write = kind == BackendConfig.Kind.WRITE;
+        boolean write = !read;
         writeSuccess = write ? write(registry, tags, SUCCESS) : null;
         writeError = write ? write(registry, tags, ERROR) : null;
         writeTimeout = write ? write(registry, tags, TIMEOUT) : null;
@@ -72,24 +69,17 @@ final class MethodMeters {
         return primary ? (success ? primarySuccess : primaryError) : (success ? secondarySuccess : secondaryError);
     }
 
-    private static Timer timer(MeterRegistry registry, Tags tags, String role, String outcome) {
-        return Timer.builder(CALLS)
-                .description("Calls to each store, by role when called and outcome")
-                .tags(tags).tag(ROLE, role).tag(OUTCOME, outcome)
-                .register(registry);
+    private static Timer timer(Meters registry, Tags tags, String role, String outcome) {
+        return registry.timer(CALLS, "Calls to each store, by role when called and outcome",
+                tags.and(ROLE, role, OUTCOME, outcome));
     }
 
-    private static Counter comparison(MeterRegistry registry, Tags tags, String result, String kind) {
-        return Counter.builder(COMPARISONS)
-                .description("Read comparisons of a secondary's answer with the primary's")
-                .tags(tags).tag(RESULT, result).tag(KIND, kind)
-                .register(registry);
+    private static Counter comparison(Meters registry, Tags tags, String result, String kind) {
+        return registry.counter(COMPARISONS, "Read comparisons of a secondary's answer with the primary's",
+                tags.and(RESULT, result, KIND, kind));
     }
 
-    private static Counter write(MeterRegistry registry, Tags tags, String result) {
-        return Counter.builder(WRITES)
-                .description("Writes shadowed to a secondary")
-                .tags(tags).tag(RESULT, result)
-                .register(registry);
+    private static Counter write(Meters registry, Tags tags, String result) {
+        return registry.counter(WRITES, "Writes shadowed to a secondary", tags.and(RESULT, result));
     }
 }

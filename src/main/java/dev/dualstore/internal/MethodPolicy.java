@@ -2,22 +2,29 @@ package dev.dualstore.internal;
 
 import dev.dualstore.ResultComparator;
 import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Array;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 
 /**
- * How one interface method is handled, decided at build time so the caller's thread does no
- * lookup by name and no annotation scan: its kind, key parameters, comparator, expected
- * exceptions, sample rate and meters. Immutable but for the sample rate.
+ * How one interface method is handled, decided at build time by {@link MethodTable} so the
+ * caller's thread does no lookup by name and no annotation scan: its kind, key parameters,
+ * comparator, expected exceptions, sample rate and meters. Immutable once the backend is built,
+ * but for the sample rate, which may change at runtime.
  */
 final class MethodPolicy {
 
-    /** What the invocation handler does with a call. */
+    /** What the proxy handler does with a call. */
     enum Dispatch { READ, WRITE, PASSTHROUGH, DEFAULT_METHOD, EQUALS, HASH_CODE, TO_STRING }
 
     static final int EVERY_CALL = 1_000_000;
     static final int INHERIT = -1;
+    private static final Class<?>[] NONE = new Class<?>[0];
 
     final Method method;
     final String name;
@@ -26,46 +33,65 @@ final class MethodPolicy {
     final int[] keyParameters;
     final ResultComparator comparator;
     final Class<?>[] expected;
-    /** Indexed by {@link Store#id}; null for methods that are not mirrored. */
-    final MethodMeters[] meters;
-    /**
-     * For an unclassified default method: its body, bound by special invocation so it runs on
-     * the proxy; null when the package is not open to dualstore (then
-     * {@code InvocationHandler.invokeDefault} is used, which needs a public interface).
-     */
+    /** Whether the method answers with a future, whose completed value is what gets compared. */
+    final boolean answersLater;
+    /** Indexed by {@link Store#id}; set once by {@link Meters} before the proxy exists; null if not mirrored. */
+    MethodMeters[] meters;
+    /** For an unclassified default method: its body, run on the proxy; null to use the JDK's invokeDefault. */
     MethodHandle defaultBody;
     /** Calls mirrored per million, or {@link #INHERIT} to use the backend's rate. */
     volatile int samplePerMillion = INHERIT;
 
     MethodPolicy(Method method, Dispatch dispatch, int[] keyParameters, ResultComparator comparator,
-            List<Class<? extends Throwable>> expected, MethodMeters[] meters) {
+            List<Class<? extends Throwable>> expected) {
         this.method = method;
         this.name = method.getName();
         this.dispatch = dispatch;
         this.keyParameters = keyParameters;
         this.comparator = comparator;
-        this.expected = expected.toArray(new Class<?>[0]);
-        this.meters = meters;
+        this.expected = expected.isEmpty() ? NONE : expected.toArray(NONE);
+        Class<?> returns = method.getReturnType();
+        this.answersLater = Future.class.isAssignableFrom(returns) || CompletionStage.class.isAssignableFrom(returns);
     }
 
-    static MethodPolicy answeredByProxy(Method method, Dispatch dispatch) {
-        return new MethodPolicy(method, dispatch, new int[0], null, List.of(), null);
+    static MethodPolicy of(Method method, Dispatch dispatch) {
+        return new MethodPolicy(method, dispatch, new int[0], null, List.of());
+    }
+
+    boolean mirrored() {
+        return dispatch == Dispatch.READ || dispatch == Dispatch.WRITE;
     }
 
     boolean keyed() {
         return keyParameters.length > 0;
     }
 
-    /** The call's key: the key parameter's value, or a list of them for a composite key. */
+    /**
+     * The call's key: the key parameter's value, or a list of them for a composite key. An array
+     * (a varargs key, say) becomes a list, so that equal contents make one key for ordering,
+     * sampling and repair.
+     */
     Object key(Object[] args) {
         if (keyParameters.length == 1) {
-            return args[keyParameters[0]];
+            return contentOf(args[keyParameters[0]]);
         }
         Object[] parts = new Object[keyParameters.length];
         for (int i = 0; i < parts.length; i++) {
-            parts[i] = args[keyParameters[i]];
+            parts[i] = contentOf(args[keyParameters[i]]);
         }
-        return Arrays.asList(parts);
+        return Collections.unmodifiableList(Arrays.asList(parts));
+    }
+
+    static Object contentOf(Object value) {
+        if (value == null || !value.getClass().isArray()) {
+            return value;
+        }
+        int length = Array.getLength(value);
+        List<Object> elements = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            elements.add(contentOf(Array.get(value, i)));
+        }
+        return Collections.unmodifiableList(elements);
     }
 
     boolean isExpected(Throwable t) {
@@ -75,6 +101,11 @@ final class MethodPolicy {
             }
         }
         return false;
+    }
+
+    /** Whether a call that ended with {@code thrown} (null: returned) changed the store. */
+    boolean applied(Throwable thrown) {
+        return thrown == null || isExpected(thrown);
     }
 
     @Override

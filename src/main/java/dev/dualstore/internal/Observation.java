@@ -1,19 +1,25 @@
 package dev.dualstore.internal;
 
 import dev.dualstore.Outcome;
+import dev.dualstore.spi.Invocation;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * What the caller's thread hands to the dispatcher for one mirrored call: the call and the
  * primary's answer. Built before it is published to a lane or executor and never modified after,
- * so every secondary that shares it sees the same values. Safe publication comes from the
- * concurrent queue or executor hand-off.
+ * so every store that shares it sees the same values; safe publication comes from the concurrent
+ * queue or executor hand-off. Also what a {@code WriteObserver} receives.
  */
-final class Observation {
+final class Observation implements Invocation {
+    final String backend;
     final MethodPolicy policy;
     final Object[] args;
     /** The key, or null when the method has none (or the key argument was null). */
     final Object key;
-    /** The key's hash as the engine spreads it (stripe, lane, sample); 0 without a key. */
+    /** The key's hash as the engine spreads it (fence, lane, sample); 0 without a key. */
     final int keyHash;
     final Object value;
     final Throwable thrown;
@@ -22,14 +28,15 @@ final class Observation {
     /** The store whose task records the primary's timer, so it is recorded once per call. */
     final Store recordsPrimaryTiming;
     /**
-     * For a keyed read: the optimistic stamp of the key's stripe taken before the primary call,
-     * so a secondary written outside its lane ({@code DUAL_WRITE}) can tell whether a write to the
-     * key slipped in before it answered. Zero otherwise.
+     * For a keyed read: the key's fence stamp taken before the primary call, so a store written
+     * outside its lane ({@code DUAL_WRITE}) can tell whether a write to the key slipped in before
+     * it answered. Zero otherwise.
      */
     final long stamp;
 
-    Observation(MethodPolicy policy, Object[] args, Object key, int keyHash, Object value, Throwable thrown,
-            long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp) {
+    Observation(String backend, MethodPolicy policy, Object[] args, Object key, int keyHash, Object value,
+            Throwable thrown, long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp) {
+        this.backend = backend;
         this.policy = policy;
         this.args = args;
         this.key = key;
@@ -42,7 +49,43 @@ final class Observation {
         this.stamp = stamp;
     }
 
-    Outcome primaryOutcome() {
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    @Override
+    public Method method() {
+        return policy.method;
+    }
+
+    @Override
+    public List<Object> arguments() {
+        return args == null ? List.of() : Collections.unmodifiableList(Arrays.asList(args));
+    }
+
+    @Override
+    public Object key() {
+        return key;
+    }
+
+    @Override
+    public String primary() {
+        return roles.primary.name;
+    }
+
+    @Override
+    public Outcome outcome() {
         return thrown != null ? Outcome.threw(thrown) : Outcome.returned(value);
+    }
+
+    @Override
+    public long primaryNanos() {
+        return primaryNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "Invocation[" + backend + "." + policy.name + ", key " + (key == null ? "none" : "present") + "]";
     }
 }

@@ -14,18 +14,23 @@ final class Roles {
     /** Secondaries, in configured order, with their stages (parallel arrays). */
     final Store[] secondaries;
     final Stage[] stages;
+    /** Write observers; they receive every applied write, in every stage. */
+    final Store[] observers;
     /** Secondaries that receive reads; empty when closed. */
     final Store[] readers;
-    /** Secondaries that receive writes off-thread; empty when closed. */
+    /** Secondaries that receive sampled writes off-thread; empty when closed. */
     final Store[] shadowWriters;
     /** Secondaries written on the caller's thread ({@link Stage#DUAL_WRITE}); empty when closed. */
     final Store[] dualWriters;
+    /** Whether a write is handed off at all: some secondary or observer receives it. */
+    final boolean mirrorsWrites;
     final boolean closed;
 
-    Roles(Store primary, Store[] secondaries, Stage[] stages, boolean closed) {
+    Roles(Store primary, Store[] secondaries, Stage[] stages, Store[] observers, boolean closed) {
         this.primary = primary;
         this.secondaries = secondaries;
         this.stages = stages;
+        this.observers = closed ? new Store[0] : observers;
         this.closed = closed;
         List<Store> readers = new ArrayList<>();
         List<Store> shadowWriters = new ArrayList<>();
@@ -43,6 +48,7 @@ final class Roles {
         this.readers = readers.toArray(new Store[0]);
         this.shadowWriters = shadowWriters.toArray(new Store[0]);
         this.dualWriters = dualWriters.toArray(new Store[0]);
+        this.mirrorsWrites = this.shadowWriters.length + this.dualWriters.length + this.observers.length > 0;
     }
 
     /** The roles after {@code store} becomes primary; the former primary becomes a {@link Stage#SHADOW} secondary in its place. */
@@ -52,13 +58,17 @@ final class Roles {
         int at = indexOf(store);
         next[at] = primary;
         nextStages[at] = Stage.SHADOW;
-        return new Roles(store, next, nextStages, closed);
+        return new Roles(store, next, nextStages, observers, closed);
     }
 
     Roles withStage(Store store, Stage stage) {
         Stage[] nextStages = stages.clone();
         nextStages[indexOf(store)] = stage;
-        return new Roles(primary, secondaries, nextStages, closed);
+        return new Roles(primary, secondaries, nextStages, observers, closed);
+    }
+
+    Roles close() {
+        return new Roles(primary, secondaries, stages, observers, true);
     }
 
     /** Whether {@code store} is written on callers' threads, outside its lane. */
@@ -71,10 +81,6 @@ final class Roles {
         return false;
     }
 
-    Roles close() {
-        return new Roles(primary, secondaries, stages, true);
-    }
-
     Stage stageOf(Store store) {
         return stages[indexOf(store)];
     }
@@ -85,6 +91,7 @@ final class Roles {
                 return i;
             }
         }
-        throw new IllegalArgumentException("'" + store.name + "' is the primary; stages apply to secondaries");
+        throw new IllegalArgumentException("'" + store.name + "' is " + (store.observer ? "a write observer" : "the primary")
+                + "; stages apply to secondaries");
     }
 }

@@ -3,30 +3,46 @@ package dev.dualstore.internal;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One configured store, whatever its role: its target object and the state that follows it
- * across promotes (queued work, lanes, keys to repair). Threadsafe.
+ * One configured store or write observer, whatever its role: its target and the state that
+ * follows it across promotes (queued work, lanes, keys to repair). Threadsafe.
  */
 final class Store {
-    final String name;
-    final Object target;
-    /** Position in {@link MirroringEngine#stores}; indexes per-store meters. */
-    final int id;
-    /** Secondary calls handed off to this store and not finished yet. */
-    final AtomicInteger pending = new AtomicInteger();
-    final Lane[] lanes;
-    final Lane unkeyedLane;
-    final RepairLog repairs;
+    /** Ordered lanes per store for keyed calls; a power of two. Bounds per-store parallelism. */
+    static final int LANES = 64;
 
-    Store(String name, Object target, int id, MirroringEngine<?> engine, int laneCount, int repairCapacity) {
+    final String name;
+    /** The store's implementation of the interface, or the {@code WriteObserver}. */
+    final Object target;
+    /** Position in the engine's store array; indexes per-store meters. */
+    final int id;
+    /** A write observer: receives writes only, and is never promoted or compared. */
+    final boolean observer;
+    /** Calls handed off to this store and not finished yet; bounded by the permits. */
+    final AtomicInteger pending = new AtomicInteger();
+    final Lane[] lanes = new Lane[LANES];
+    /** Writes without a key, in the order they were handed off. */
+    final Lane unkeyedLane;
+    /** Unordered calls (reads without a key) in flight, for drain. */
+    final InFlight unordered = new InFlight();
+    final RepairLog repairs;
+    /** The observer's own meters; null for a store. Set once, before the proxy exists. */
+    ObserverMeters observerMeters;
+
+    Store(String name, Object target, int id, boolean observer, Dispatcher dispatcher, int repairCapacity) {
         this.name = name;
         this.target = target;
         this.id = id;
-        this.lanes = new Lane[laneCount];
-        for (int i = 0; i < laneCount; i++) {
-            lanes[i] = new Lane(engine, this);
+        this.observer = observer;
+        for (int i = 0; i < LANES; i++) {
+            lanes[i] = new Lane(dispatcher, this);
         }
-        this.unkeyedLane = new Lane(engine, this);
+        this.unkeyedLane = new Lane(dispatcher, this);
         this.repairs = new RepairLog(repairCapacity);
+    }
+
+    /** The lane of a keyed call, by the key's spread hash. */
+    Lane lane(int keyHash) {
+        return lanes[keyHash & (LANES - 1)];
     }
 
     @Override

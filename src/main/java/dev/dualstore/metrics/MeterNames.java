@@ -35,12 +35,21 @@ public final class MeterNames {
      */
     public static final String CALLBACK_ERRORS = "dualstore.callback.errors";
 
+    /**
+     * Counter of writes delivered to a write observer ({@code dev.dualstore.spi.WriteObserver});
+     * tags {@link #BACKEND}, {@link #OBSERVER}, {@link #RESULT} ({@code success}, {@code error},
+     * {@code timeout}, {@code rejected}).
+     */
+    public static final String OBSERVED = "dualstore.observer.writes";
+
     /** Tag: the backend's name. */
     public static final String BACKEND = "backend";
     /** Tag: the interface method's name. */
     public static final String METHOD = "method";
     /** Tag: the store's name. */
     public static final String STORE = "store";
+    /** Tag: a write observer's name. */
+    public static final String OBSERVER = "observer";
     /** Tag: {@code primary} or {@code secondary}, the store's role when the call was made. */
     public static final String ROLE = "role";
     /** Tag: {@code success} or {@code error}. */

@@ -698,8 +698,8 @@ class GuideExamplesTest {
                 .meterRegistry(registry)
                 .build());
         // 2 reads x 2 stores x (4 timers + 12 comparison counters) + 2 writes x 2 stores x (4 timers
-        // + 4 write counters) + 2 pending and 2 repairs gauges + 3 callback counters
-        assertThat(registry.getMeters()).hasSize(2 * 2 * 16 + 2 * 2 * 8 + 4 + 3);
+        // + 4 write counters) + 2 pending and 2 repairs gauges + 6 callback-error counters
+        assertThat(registry.getMeters()).hasSize(2 * 2 * 16 + 2 * 2 * 8 + 4 + 6);
         assertThat(registry.find(MeterNames.COMPARISONS).tag(MeterNames.KIND, MeterNames.NO_KIND).counters())
                 .extracting(c -> c.getId().getTag(MeterNames.RESULT))
                 .containsOnly("match", "error", "timeout", "rejected", "raced");
@@ -709,9 +709,9 @@ class GuideExamplesTest {
         assertThat(registry.find(MeterNames.WRITES).counters())
                 .extracting(c -> c.getId().getTag(MeterNames.RESULT))
                 .containsOnly("success", "error", "timeout", "rejected");
-        assertThat(registry.find(MeterNames.CALLBACK_ERRORS).counters())
+        assertThat(registry.find(MeterNames.CALLBACK_ERRORS).functionCounters())
                 .extracting(c -> c.getId().getTag(MeterNames.CALLBACK))
-                .containsOnly("comparator", "mismatch-listener", "divergence-listener");
+                .containsOnly("comparator", "mismatch-listener", "divergence-listener", "ticker", "key", "meter");
         assertThat(registry.find(MeterNames.PENDING).gauges()).hasSize(2);
         assertThat(registry.find(MeterNames.REPAIRS).gauges()).hasSize(2);
     }

@@ -1,0 +1,150 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.Divergence;
+import dev.dualstore.DivergenceListener;
+import dev.dualstore.Mismatch;
+import dev.dualstore.MismatchListener;
+import dev.dualstore.Redactor;
+import dev.dualstore.Ticker;
+import dev.dualstore.metrics.MeterNames;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every user callback of one backend, each wrapped once so that call sites need no try/catch:
+ * whatever a callback throws (an {@link Error} too) is counted in
+ * {@code dualstore.callback.errors}, logged at most once a second, and never propagates. One
+ * listener failing never keeps the next from running.
+ *
+ * <p>The WARN line names the callback and the exception's class and where it was thrown; the
+ * exception's message and stack trace, which may hold record values, are logged only when the
+ * user opted in with a redactor.
+ *
+ * <p>Callbacks run on dualstore's workers only ({@link Workers}). Threadsafe.
+ */
+final class Callbacks {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.dualstore");
+    static final String COMPARATOR = "comparator";
+    static final String MISMATCH_LISTENER = "mismatch-listener";
+    static final String DIVERGENCE_LISTENER = "divergence-listener";
+    static final String TICKER = "ticker";
+    static final String KEY = "key";
+
+    private final String backend;
+    private final Redactor redactor;
+    private final LogLimiter logLimiter;
+    private final AtomicLong comparatorErrors;
+    private final AtomicLong mismatchListenerErrors;
+    private final AtomicLong divergenceListenerErrors;
+    private final AtomicLong tickerErrors;
+    private final AtomicLong keyErrors;
+    private final MismatchListener[] mismatchListeners;
+    private final DivergenceListener[] divergenceListeners;
+
+    Callbacks(Meters meters, List<MismatchListener> mismatchListeners, List<DivergenceListener> divergenceListeners,
+            Redactor redactor) {
+        this.backend = meters.backend();
+        this.redactor = redactor;
+        this.logLimiter = new LogLimiter(System::nanoTime, TimeUnit.SECONDS.toNanos(1));
+        this.comparatorErrors = meters.callbackErrors(COMPARATOR);
+        this.mismatchListenerErrors = meters.callbackErrors(MISMATCH_LISTENER);
+        this.divergenceListenerErrors = meters.callbackErrors(DIVERGENCE_LISTENER);
+        this.tickerErrors = meters.callbackErrors(TICKER);
+        this.keyErrors = meters.callbackErrors(KEY);
+        this.mismatchListeners = mismatchListeners.toArray(new MismatchListener[0]);
+        this.divergenceListeners = divergenceListeners.toArray(new DivergenceListener[0]);
+    }
+
+    boolean hasMismatchListeners() {
+        return mismatchListeners.length > 0;
+    }
+
+    boolean hasDivergenceListeners() {
+        return divergenceListeners.length > 0;
+    }
+
+    /** Tells every mismatch listener, each guarded. Runs on a dualstore worker. */
+    void mismatch(Mismatch mismatch) {
+        for (MismatchListener listener : mismatchListeners) {
+            try {
+                listener.onMismatch(mismatch);
+            } catch (Throwable t) {
+                failed(mismatchListenerErrors, MISMATCH_LISTENER, t);
+            }
+        }
+    }
+
+    /** Tells every divergence listener, each guarded. Runs on a dualstore worker. */
+    void divergence(Divergence divergence) {
+        for (DivergenceListener listener : divergenceListeners) {
+            try {
+                listener.onDivergence(divergence);
+            } catch (Throwable t) {
+                failed(divergenceListenerErrors, DIVERGENCE_LISTENER, t);
+            }
+        }
+    }
+
+    /** Runs a comparator call; the failure, if any, is counted and returned. */
+    Throwable compare(Runnable comparison) {
+        try {
+            comparison.run();
+            return null;
+        } catch (Throwable t) {
+            failed(comparatorErrors, COMPARATOR, t);
+            return t;
+        }
+    }
+
+    /** A key whose {@code hashCode} or {@code equals} threw; may run on the caller's thread, so only counts. */
+    void keyFailed() {
+        keyErrors.incrementAndGet();
+    }
+
+    /** Logs the key failures counted on callers' threads; runs on a worker. */
+    void keyFailedLog(Throwable t) {
+        log(KEY, t);
+    }
+
+    /**
+     * The ticker, guarded: a reading that throws is counted and replaced by
+     * {@link System#nanoTime()}, so timing goes wrong for that call but the call does not.
+     */
+    Ticker guard(Ticker ticker) {
+        if (ticker == Ticker.system()) {
+            return ticker;
+        }
+        return () -> {
+            try {
+                return ticker.read();
+            } catch (Throwable t) {
+                tickerErrors.incrementAndGet();
+                return System.nanoTime();
+            }
+        };
+    }
+
+    private void failed(AtomicLong counter, String callback, Throwable t) {
+        counter.incrementAndGet();
+        log(callback, t);
+    }
+
+    private void log(String callback, Throwable t) {
+        long suppressed = logLimiter.tryAcquire();
+        if (suppressed < 0) {
+            return;
+        }
+        String more = suppressed > 0 ? " [" + suppressed + " more callback failures not logged]" : "";
+        StackTraceElement[] trace = t.getStackTrace();
+        String at = trace.length > 0 ? " at " + trace[0] : "";
+        if (redactor == null) {
+            LOG.warn("dualstore backend '{}': {} threw {}{}; counted in {}{}", backend, callback, t.getClass().getName(), at,
+                    MeterNames.CALLBACK_ERRORS, more);
+        } else {
+            LOG.warn("dualstore backend '{}': {} threw; counted in {}{}", backend, callback, MeterNames.CALLBACK_ERRORS, more, t);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.dualstore.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Hands mirrored calls from callers' threads to the workers, and waits for them.
+ *
+ * <p><b>Permits.</b> Each store takes at most {@code maxPending} calls at a time, queued or
+ * running; reads may take only half, so a store that falls behind sheds comparisons before
+ * writes. A call that finds no permit is not queued: it is rejected and counted, and the caller
+ * never waits. {@link #ordered} and {@link #unordered} run on callers' threads and never block.
+ *
+ * <p><b>Waiting.</b> Waiters (drain, promote, repair, close) wait for the work handed off before
+ * they started, never for work that keeps arriving after: lanes count what they were offered,
+ * and unordered calls are counted in epochs.
+ *
+ * <p><b>Stopping.</b> Once {@link #stop} runs, no worker calls a store again: every call not yet
+ * started is rejected (counted, and a write's key listed for repair), and calls still running are
+ * expired and interrupted. Threadsafe.
+ */
+final class Dispatcher {
+    private final Workers workers;
+    private final int maxPending;
+    private final int readLimit;
+    private final Object idle = new Object();
+    private final AtomicInteger waiters = new AtomicInteger();
+    /** Calls that passed the stop check and may be calling a store. */
+    private final AtomicInteger calling = new AtomicInteger();
+    private SecondaryRunner runner;
+    private Reporter reporter;
+    private volatile boolean stopped;
+
+    Dispatcher(Workers workers, int maxPending) {
+        this.workers = workers;
+        this.maxPending = maxPending;
+        this.readLimit = Math.max(1, maxPending / 2);
+    }
+
+    /** Completes construction; the runner and reporter need the dispatcher's workers first. */
+    void start(SecondaryRunner runner, Reporter reporter) {
+        this.runner = runner;
+        this.reporter = reporter;
+    }
+
+    // ------------------------------------------------------------------ callers' threads
+
+    /** Queues a call in {@code lane} of its store, behind the calls for the same key. */
+    void ordered(Lane lane, Observation o, boolean read) {
+        if (!acquire(lane.store, read)) {
+            reporter.rejected(lane.store, o);
+            return;
+        }
+        lane.offer(o);
+    }
+
+    /** Runs a read without a key on any worker, in no particular order. */
+    void unordered(Store s, Observation o) {
+        if (!acquire(s, true)) {
+            reporter.rejected(s, o);
+            return;
+        }
+        UnorderedCall call = new UnorderedCall(this, s, o, s.unordered.enter(), workers.nextSubmission());
+        try {
+            workers.execute(call);
+        } catch (RejectedExecutionException e) {
+            call.reject();
+        }
+    }
+
+    /** Takes a permit without waiting, and without ever counting past the bound. */
+    private boolean acquire(Store s, boolean read) {
+        int limit = read ? readLimit : maxPending;
+        AtomicInteger pending = s.pending;
+        for (int p = pending.get(); p < limit; p = pending.get()) {
+            if (pending.compareAndSet(p, p + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    void schedule(Lane lane) {
+        lane.submission = workers.nextSubmission();
+        try {
+            workers.execute(lane);
+        } catch (RejectedExecutionException e) {
+            lane.rejectQueued();
+        }
+    }
+
+    /** Runs one call for {@code s}, or rejects it once stopped. Worker thread; never throws. */
+    void run(Store s, Observation o) {
+        calling.incrementAndGet();
+        try {
+            if (stopped) {
+                reporter.rejected(s, o);
+            } else {
+                runner.run(s, o);
+            }
+        } catch (Throwable t) {
+            org.slf4j.LoggerFactory.getLogger("dev.dualstore").error("dualstore: mirroring to '{}' failed", s.name, t);
+        } finally {
+            calling.decrementAndGet();
+            s.pending.decrementAndGet();
+        }
+    }
+
+    /** Rejects a call that was never run. Any thread; never throws. */
+    void reject(Store s, Observation o) {
+        try {
+            reporter.rejected(s, o);
+        } finally {
+            s.pending.decrementAndGet();
+        }
+    }
+
+    /** A call finished or was rejected: wake waiters, if any. */
+    void progressed() {
+        // Only waiters need the monitor; skip it otherwise.
+        if (waiters.get() > 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ waiters
+
+    /** @return a condition true once every ordered call queued for {@code s} so far has finished */
+    BooleanSupplier orderedDone(Store s) {
+        List<BooleanSupplier> lanes = new ArrayList<>(Store.LANES + 1);
+        for (Lane lane : s.lanes) {
+            lanes.add(laneDone(lane));
+        }
+        lanes.add(laneDone(s.unkeyedLane));
+        return () -> lanes.stream().allMatch(BooleanSupplier::getAsBoolean);
+    }
+
+    /** @return a condition true once every call queued in {@code lane} so far has finished */
+    BooleanSupplier laneDone(Lane lane) {
+        long mark = lane.mark();
+        return () -> lane.reached(mark);
+    }
+
+    /** @return a condition true once every call handed to any of {@code stores} so far has finished */
+    BooleanSupplier allDone(Store[] stores) {
+        List<BooleanSupplier> conditions = new ArrayList<>();
+        for (Store s : stores) {
+            conditions.add(orderedDone(s));
+            InFlight.Epoch epoch = s.unordered.cut();
+            conditions.add(() -> InFlight.done(epoch));
+        }
+        return () -> conditions.stream().allMatch(BooleanSupplier::getAsBoolean);
+    }
+
+    /**
+     * Waits until {@code done} holds, or the deadline passes.
+     *
+     * @param deadline a {@link System#nanoTime()}
+     * @return whether it holds
+     */
+    boolean await(BooleanSupplier done, long deadline) {
+        waiters.incrementAndGet();
+        try {
+            synchronized (idle) {
+                while (!done.getAsBoolean()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    // Bounded, so a condition that turns true without a wake-up (calls
+                    // counted by another thread's pass) is seen soon.
+                    TimeUnit.NANOSECONDS.timedWait(idle, Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+                }
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waiters.decrementAndGet();
+        }
+    }
+
+    // ------------------------------------------------------------------ stopping
+
+    /**
+     * Stops for good: rejects every call not yet started, expires those still running, gives
+     * the mailbox until the deadline to tell listeners, then stops dualstore's own threads.
+     *
+     * @return how many calls were still running and had to be interrupted
+     */
+    int stop(Store[] stores, Deadlines deadlines, Mailbox mailbox, long deadline) {
+        stopped = true;
+        for (Store s : stores) {
+            for (Lane lane : s.lanes) {
+                lane.rejectQueued();
+            }
+            s.unkeyedLane.rejectQueued();
+        }
+        int interrupted = deadlines.expireAll();
+        await(() -> calling.get() == 0, deadline);
+        await(mailbox::isEmpty, deadline);
+        for (Runnable dropped : workers.shutdownNow()) {
+            if (dropped instanceof Lane lane) {
+                lane.rejectQueued();
+            } else if (dropped instanceof UnorderedCall call) {
+                call.reject();
+            }
+        }
+        return interrupted;
+    }
+}

@@ -1,0 +1,273 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.Key;
+import dev.dualstore.Passthrough;
+import dev.dualstore.Read;
+import dev.dualstore.ResultComparator;
+import dev.dualstore.Write;
+import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every method of a DAO interface and how it is handled: classified, validated against the
+ * builder's options, then turned into {@link MethodPolicy}s. Built once at {@code build()}, before
+ * anything is registered or started, so a configuration error leaves nothing behind. Immutable
+ * after construction.
+ */
+final class MethodTable {
+    private final Class<?> type;
+    private final EngineConfig.Methods config;
+    private final Map<Method, MethodPolicy> byMethod;
+    private final Map<String, List<MethodPolicy>> mirroredByName;
+
+    /**
+     * @throws IllegalArgumentException naming the method at fault
+     */
+    MethodTable(Class<?> type, EngineConfig.Methods config) {
+        this.type = type;
+        this.config = config;
+        if (type.isSealed()) {
+            throw new IllegalArgumentException(type.getName() + " is sealed, so no proxy can implement it; mirror an"
+                    + " interface that is not sealed");
+        }
+        Map<String, List<Method>> byName = methodsByName(type);
+        requireKnown(byName, config.classified().keySet(), "reads(...), writes(...) or passthrough(...)");
+        requireKnown(byName, config.keys().keySet(), "key(...)");
+        requireKnown(byName, config.expected().keySet(), "expected(...)");
+        requireKnown(byName, config.comparators().keySet(), "comparator(...)");
+        requireKnown(byName, config.sampleRates().keySet(), "sampleRate(...)");
+
+        Map<Method, MethodPolicy> policies = new HashMap<>();
+        Set<String> unclassified = new TreeSet<>();
+        for (List<Method> overloads : byName.values()) {
+            for (Method m : overloads) {
+                MethodPolicy.Dispatch dispatch = dispatchOf(m);
+                if (dispatch == null) {
+                    unclassified.add(m.getName());
+                } else {
+                    policies.put(m, policyOf(m, dispatch));
+                }
+            }
+        }
+        if (!unclassified.isEmpty()) {
+            throw new IllegalArgumentException("unclassified methods of " + type.getSimpleName() + ": " + unclassified
+                    + "; classify each with reads(...), writes(...) or passthrough(...), or annotate it with"
+                    + " @Read, @Write or @Passthrough");
+        }
+        Map<String, List<MethodPolicy>> mirrored = new HashMap<>();
+        for (MethodPolicy p : policies.values()) {
+            if (p.mirrored()) {
+                mirrored.computeIfAbsent(p.name, k -> new ArrayList<>()).add(p);
+            }
+        }
+        for (String name : config.comparators().keySet()) {
+            if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.READ)) {
+                throw new IllegalArgumentException("comparator(\"" + name + "\", ...) is set, but " + name + " is not a read");
+            }
+        }
+        for (String name : config.sampleRates().keySet()) {
+            if (!mirrored.containsKey(name)) {
+                throw new IllegalArgumentException("sampleRate(\"" + name + "\", ...) is set, but " + name
+                        + " is neither a read nor a write");
+            }
+        }
+        addObjectMethods(policies);
+        this.byMethod = Map.copyOf(policies);
+        this.mirroredByName = Map.copyOf(mirrored);
+    }
+
+    /** @return the policy of every method the proxy can be called with, Object's included */
+    Map<Method, MethodPolicy> byMethod() {
+        return byMethod;
+    }
+
+    /** @return the reads and writes, each once */
+    Collection<MethodPolicy> mirrored() {
+        return mirroredByName.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** @return the reads and writes named {@code name} (all overloads), or null */
+    List<MethodPolicy> mirrored(String name) {
+        return mirroredByName.get(name);
+    }
+
+    private static Map<String, List<Method>> methodsByName(Class<?> type) {
+        Map<String, List<Method>> byName = new LinkedHashMap<>();
+        for (Method m : type.getMethods()) {
+            if (!Modifier.isStatic(m.getModifiers()) && !isObjectMethod(m)) {
+                byName.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        return byName;
+    }
+
+    private MethodPolicy.Dispatch dispatchOf(Method m) {
+        List<String> annotations = new ArrayList<>();
+        EngineConfig.Kind byAnnotation = null;
+        if (m.isAnnotationPresent(Read.class)) {
+            annotations.add("@Read");
+            byAnnotation = EngineConfig.Kind.READ;
+        }
+        if (m.isAnnotationPresent(Write.class)) {
+            annotations.add("@Write");
+            byAnnotation = EngineConfig.Kind.WRITE;
+        }
+        if (m.isAnnotationPresent(Passthrough.class)) {
+            annotations.add("@Passthrough");
+            byAnnotation = EngineConfig.Kind.PASSTHROUGH;
+        }
+        if (annotations.size() > 1) {
+            throw new IllegalArgumentException(m.getName() + " is annotated " + String.join(" and ", annotations) + "; pick one");
+        }
+        EngineConfig.Kind byBuilder = config.classified().get(m.getName());
+        if (byBuilder != null && byAnnotation != null && byBuilder != byAnnotation) {
+            throw new IllegalArgumentException(m.getName() + " is annotated " + annotations.get(0)
+                    + " but the builder classifies it as " + byBuilder.name().toLowerCase(Locale.ROOT));
+        }
+        EngineConfig.Kind kind = byBuilder != null ? byBuilder : byAnnotation;
+        if (kind == null) {
+            return m.isDefault() ? MethodPolicy.Dispatch.DEFAULT_METHOD : null;
+        }
+        return switch (kind) {
+            case READ -> MethodPolicy.Dispatch.READ;
+            case WRITE -> MethodPolicy.Dispatch.WRITE;
+            case PASSTHROUGH -> MethodPolicy.Dispatch.PASSTHROUGH;
+        };
+    }
+
+    private MethodPolicy policyOf(Method m, MethodPolicy.Dispatch dispatch) {
+        // Non-public interfaces (a test's nested interface, say) need this to be callable from here.
+        if (!m.trySetAccessible() && !Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+            throw new IllegalArgumentException(m.getDeclaringClass().getName() + " is not public and its package is not"
+                    + " open to dev.dualstore; make the interface public or open its package to dev.dualstore");
+        }
+        String name = m.getName();
+        if (dispatch == MethodPolicy.Dispatch.PASSTHROUGH || dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD) {
+            List<String> options = optionsSetFor(name);
+            if (!options.isEmpty()) {
+                String what = dispatch == MethodPolicy.Dispatch.PASSTHROUGH ? "a passthrough"
+                        : "a default method that is not classified (it runs as written)";
+                throw new IllegalArgumentException(String.join(" and ", options) + " set for " + name + ", " + what
+                        + "; they apply to reads and writes only");
+            }
+            MethodPolicy policy = MethodPolicy.of(m, dispatch);
+            if (dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD) {
+                policy.defaultBody = defaultBody(m);
+            }
+            return policy;
+        }
+        int[] keys = config.keys().get(name);
+        if (keys == null) {
+            keys = annotatedKeys(m);
+        }
+        for (int k : keys) {
+            if (k < 0 || k >= m.getParameterCount()) {
+                throw new IllegalArgumentException("key(\"" + name + "\", " + k + ") is out of range: " + name
+                        + Arrays.toString(m.getParameterTypes()) + " has " + m.getParameterCount() + " parameters");
+            }
+        }
+        List<Class<? extends Throwable>> expected = config.expected().get(name);
+        if (expected == null) {
+            Read read = m.getAnnotation(Read.class);
+            Write write = m.getAnnotation(Write.class);
+            expected = read != null ? List.of(read.expected()) : write != null ? List.of(write.expected()) : List.of();
+        }
+        ResultComparator comparator = config.comparators().getOrDefault(name, config.comparator());
+        MethodPolicy policy = new MethodPolicy(m, dispatch, keys, comparator, expected);
+        Double rate = config.sampleRates().get(name);
+        if (rate != null) {
+            policy.samplePerMillion = perMillion(rate);
+        }
+        return policy;
+    }
+
+    /** The builder's per-method options that name {@code method}. */
+    private List<String> optionsSetFor(String method) {
+        List<String> set = new ArrayList<>();
+        if (config.keys().containsKey(method)) {
+            set.add("key(...)");
+        }
+        if (config.expected().containsKey(method)) {
+            set.add("expected(...)");
+        }
+        if (config.comparators().containsKey(method)) {
+            set.add("comparator(...)");
+        }
+        if (config.sampleRates().containsKey(method)) {
+            set.add("sampleRate(...)");
+        }
+        return set;
+    }
+
+    /** The body of a default method, bound by special invocation; null when the package is closed to us. */
+    private static java.lang.invoke.MethodHandle defaultBody(Method m) {
+        try {
+            Class<?> declaring = m.getDeclaringClass();
+            return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup()).unreflectSpecial(m, declaring);
+        } catch (IllegalAccessException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void addObjectMethods(Map<Method, MethodPolicy> policies) {
+        try {
+            Method equals = Object.class.getMethod("equals", Object.class);
+            Method hashCode = Object.class.getMethod("hashCode");
+            Method toString = Object.class.getMethod("toString");
+            policies.put(equals, MethodPolicy.of(equals, MethodPolicy.Dispatch.EQUALS));
+            policies.put(hashCode, MethodPolicy.of(hashCode, MethodPolicy.Dispatch.HASH_CODE));
+            policies.put(toString, MethodPolicy.of(toString, MethodPolicy.Dispatch.TO_STRING));
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int[] annotatedKeys(Method m) {
+        Annotation[][] annotations = m.getParameterAnnotations();
+        int[] keys = new int[annotations.length];
+        int n = 0;
+        for (int i = 0; i < annotations.length; i++) {
+            for (Annotation a : annotations[i]) {
+                if (a instanceof Key) {
+                    keys[n++] = i;
+                }
+            }
+        }
+        return Arrays.copyOf(keys, n);
+    }
+
+    private void requireKnown(Map<String, List<Method>> byName, Set<String> named, String where) {
+        Set<String> unknown = new LinkedHashSet<>(named);
+        unknown.removeAll(byName.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown methods in " + where + ": " + unknown + "; "
+                    + type.getSimpleName() + " has " + new TreeSet<>(byName.keySet()));
+        }
+    }
+
+    private static boolean isObjectMethod(Method m) {
+        try {
+            Object.class.getMethod(m.getName(), m.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    static int perMillion(double percent) {
+        return (int) Math.round(percent * (MethodPolicy.EVERY_CALL / 100.0));
+    }
+}

@@ -1,0 +1,286 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.DualWriteException;
+import dev.dualstore.DualWriteFailure;
+import dev.dualstore.Ticker;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The whole caller's path, behind the proxy: look up the method's precomputed policy, call the
+ * primary and time it, and, when the call is mirrored and sampled, hand one {@link Observation}
+ * to the {@link Dispatcher} without blocking. Returns the primary's value, or rethrows the
+ * primary's own exception instance.
+ *
+ * <p>Nothing here runs user code but the primary (and, opt-in, a {@code DUAL_WRITE} store), and
+ * nothing here throws for a secondary's sake: a key whose {@code hashCode} throws, a failing
+ * ticker or meter, a full queue are all counted and the call goes on. Runs on callers' threads;
+ * threadsafe.
+ */
+final class ProxyHandler implements InvocationHandler {
+    private final String backend;
+    private final Class<?> type;
+    private final Map<Method, MethodPolicy> policies;
+    private final Switchboard switchboard;
+    private final WriteFence fence;
+    private final Dispatcher dispatcher;
+    private final Reporter reporter;
+    private final Ticker ticker;
+    private final Sampling sampling;
+    private final boolean failOnDualWriteError;
+
+    ProxyHandler(String backend, Class<?> type, Map<Method, MethodPolicy> policies, Switchboard switchboard,
+            WriteFence fence, Dispatcher dispatcher, Reporter reporter, Ticker ticker,
+            Sampling sampling, DualWriteFailure dualWriteFailure) {
+        this.backend = backend;
+        this.type = type;
+        this.policies = policies;
+        this.switchboard = switchboard;
+        this.fence = fence;
+        this.dispatcher = dispatcher;
+        this.reporter = reporter;
+        this.ticker = ticker;
+        this.sampling = sampling;
+        this.failOnDualWriteError = dualWriteFailure == DualWriteFailure.FAIL;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        MethodPolicy policy = policies.get(method);
+        switch (policy.dispatch) {
+            case READ:
+                return read(policy, args);
+            case WRITE:
+                return write(policy, args);
+            case PASSTHROUGH:
+                return call(switchboard.roles().primary.target, policy.method, args);
+            case DEFAULT_METHOD:
+                return invokeDefault(policy, proxy, args);
+            case EQUALS:
+                return proxy == args[0];
+            case HASH_CODE:
+                return System.identityHashCode(proxy);
+            default:
+                return "MirroringBackend[" + backend + "] proxy of " + type.getSimpleName()
+                        + " (primary " + switchboard.roles().primary.name + ")";
+        }
+    }
+
+    private Object read(MethodPolicy p, Object[] args) throws Throwable {
+        Object key = p.keyed() ? p.key(args) : null;
+        int hash = 0;
+        long stamp = 0L;
+        if (key != null) {
+            try {
+                hash = Keys.hash(key);
+                // Taken before the roles are read: a promote that swaps them also invalidates it.
+                stamp = fence.observe(hash);
+            } catch (Throwable t) {
+                key = keyFailed(t);
+            }
+        }
+        Roles r = switchboard.roles();
+        Store[] readers = r.readers;
+        if (readers.length == 0 || !sampling.sampled(p, key != null, hash)) {
+            return call(r.primary.target, p.method, args);
+        }
+        long start = ticker.read();
+        Object value = null;
+        Throwable thrown = null;
+        try {
+            value = p.method.invoke(r.primary.target, args);
+        } catch (InvocationTargetException e) {
+            thrown = e.getCause();
+        }
+        Observation o = new Observation(backend, p, args, key, hash, value, thrown, ticker.read() - start, r,
+                readers[0], stamp);
+        if (key == null) {
+            for (Store s : readers) {
+                dispatcher.unordered(s, o);
+            }
+        } else {
+            handOffKeyedRead(o, readers);
+        }
+        if (thrown != null) {
+            throw thrown;
+        }
+        return value;
+    }
+
+    /**
+     * Pinning succeeds only if no write to the key started since the stamp: then the read enters
+     * each lane exactly where the primary saw it among that key's writes. Otherwise it raced.
+     */
+    private void handOffKeyedRead(Observation o, Store[] readers) {
+        long pin = fence.pin(o.keyHash, o.stamp);
+        if (pin == 0L) {
+            reporter.raced(o, readers);
+            return;
+        }
+        try {
+            for (Store s : readers) {
+                dispatcher.ordered(s.lane(o.keyHash), o, true);
+            }
+        } finally {
+            fence.unpin(o.keyHash, pin);
+        }
+    }
+
+    private Object write(MethodPolicy p, Object[] args) throws Throwable {
+        if (!switchboard.roles().mirrorsWrites) {
+            return call(switchboard.roles().primary.target, p.method, args);
+        }
+        Object key = p.keyed() ? p.key(args) : null;
+        int hash = 0;
+        long stamp;
+        if (key != null) {
+            try {
+                hash = Keys.hash(key);
+            } catch (Throwable t) {
+                key = keyFailed(t);
+            }
+        }
+        stamp = key != null ? fence.lockKey(hash) : fence.lockUnkeyed();
+        Object value = null;
+        Throwable thrown = null;
+        DualWriteException dualWriteFailure = null;
+        try {
+            // Read under the fence: promote holds every fence while it swaps the roles.
+            Roles r = switchboard.roles();
+            long start = ticker.read();
+            try {
+                value = p.method.invoke(r.primary.target, args);
+            } catch (InvocationTargetException e) {
+                thrown = e.getCause();
+            }
+            long nanos = ticker.read() - start;
+            if (p.applied(thrown)) {
+                dualWriteFailure = mirrorWrite(p, args, key, hash, value, thrown, nanos, r);
+            }
+        } finally {
+            if (key != null) {
+                fence.unlockKey(hash, stamp);
+            } else {
+                fence.unlockUnkeyed(stamp);
+            }
+        }
+        if (thrown != null) {
+            throw thrown;
+        }
+        if (dualWriteFailure != null) {
+            throw dualWriteFailure;
+        }
+        return value;
+    }
+
+    /**
+     * Sends a write the primary applied to every store and observer that receives it, in the
+     * fence: {@code DUAL_WRITE} stores now, on this thread; shadow writers and observers through
+     * their lanes. Observers receive every applied write; stores only sampled ones.
+     *
+     * @return the exception to throw for a failed dual write, or null
+     */
+    private DualWriteException mirrorWrite(MethodPolicy p, Object[] args, Object key, int hash, Object value,
+            Throwable thrown, long nanos, Roles r) {
+        boolean sampled = key == null || sampling.sampled(p, true, hash);
+        DualWriteException failure = null;
+        if (sampled) {
+            for (Store s : r.dualWriters) {
+                DualWriteException f = dualWrite(s, p, args, key);
+                failure = failure != null ? failure : f;
+            }
+        }
+        Store[] shadows = sampled ? r.shadowWriters : EMPTY;
+        Store timing = shadows.length > 0 ? shadows[0] : r.observers.length > 0 ? r.observers[0] : null;
+        if (timing == null) {
+            if (sampled) {
+                reporter.primaryTiming(p, r, thrown, nanos);
+            }
+            return failure;
+        }
+        Observation o = new Observation(backend, p, args, key, hash, value, thrown, nanos, r, timing, 0L);
+        for (Store s : shadows) {
+            dispatcher.ordered(key != null ? s.lane(hash) : s.unkeyedLane, o, false);
+        }
+        for (Store s : r.observers) {
+            dispatcher.ordered(key != null ? s.lane(hash) : s.unkeyedLane, o, false);
+        }
+        return failure;
+    }
+
+    private static final Store[] EMPTY = new Store[0];
+
+    /** A {@code DUAL_WRITE} store, written on the caller's thread within the key's fence. */
+    private DualWriteException dualWrite(Store s, MethodPolicy p, Object[] args, Object key) {
+        long start = ticker.read();
+        Throwable thrown = null;
+        try {
+            p.method.invoke(s.target, args);
+        } catch (InvocationTargetException e) {
+            thrown = e.getCause();
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        reporter.dualWrote(s, p, key, ticker.read() - start, thrown);
+        return failOnDualWriteError && !p.applied(thrown) ? new DualWriteException(s.name, p.name, thrown) : null;
+    }
+
+    /** The key's {@code hashCode} threw: the call goes on as one without a key. */
+    private Object keyFailed(Throwable t) {
+        reporter.keyFailed(t);
+        return null;
+    }
+
+    private static Object invokeDefault(MethodPolicy policy, Object proxy, Object[] args) throws Throwable {
+        if (policy.defaultBody == null) {
+            return InvocationHandler.invokeDefault(proxy, policy.method, args);
+        }
+        Object[] receiverAndArgs = new Object[args == null ? 1 : args.length + 1];
+        receiverAndArgs[0] = proxy;
+        if (args != null) {
+            System.arraycopy(args, 0, receiverAndArgs, 1, args.length);
+        }
+        return policy.defaultBody.invokeWithArguments(receiverAndArgs);
+    }
+
+    private static Object call(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The backend-wide sample rate and the per-call draw. Threadsafe. */
+    static final class Sampling {
+        /** The backend-wide rate, in calls mirrored per million. */
+        private volatile int perMillion;
+
+        Sampling(double percent) {
+            set(percent);
+        }
+
+        void set(double percent) {
+            perMillion = MethodTable.perMillion(percent);
+        }
+
+        /** @param hash the key's {@link Keys#hash}, used only when {@code keyed} */
+        boolean sampled(MethodPolicy p, boolean keyed, int hash) {
+            int rate = p.samplePerMillion;
+            if (rate == MethodPolicy.INHERIT) {
+                rate = perMillion;
+            }
+            if (rate >= MethodPolicy.EVERY_CALL) {
+                return true;
+            }
+            if (rate <= 0) {
+                return false;
+            }
+            int draw = keyed ? Math.floorMod(hash, MethodPolicy.EVERY_CALL) : ThreadLocalRandom.current().nextInt(MethodPolicy.EVERY_CALL);
+            return draw < rate;
+        }
+    }
+}

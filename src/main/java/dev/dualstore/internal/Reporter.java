@@ -1,0 +1,223 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.Divergence;
+import dev.dualstore.Mismatch;
+import dev.dualstore.Outcome;
+import dev.dualstore.Redactor;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what happened to each mirrored call into meters, repair listings, listener calls and log
+ * lines.
+ *
+ * <p><b>Threads.</b> Outcomes observed on a worker ({@link #answered}) are reported right there.
+ * Outcomes observed elsewhere ({@link #rejected} and {@link #dualWriteFailed} on the caller's
+ * thread, {@link #timedOut} on the deadline thread) are counted and listed at once, which never
+ * runs user code, and their listener calls and log lines are posted to the {@link Mailbox}, which
+ * runs them on a worker. So user callbacks never run on the caller's thread or the deadline
+ * thread. Threadsafe.
+ */
+final class Reporter {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.dualstore");
+
+    private final String backend;
+    private final Meters meters;
+    private final Callbacks callbacks;
+    private final WriteFence fence;
+    private final Mailbox mailbox;
+    private final Redactor redactor;
+    private final LogLimiter divergenceLog = new LogLimiter(System::nanoTime, TimeUnit.SECONDS.toNanos(1));
+
+    Reporter(Meters meters, Callbacks callbacks, WriteFence fence, Mailbox mailbox, Redactor redactor) {
+        this.backend = meters.backend();
+        this.meters = meters;
+        this.callbacks = callbacks;
+        this.fence = fence;
+        this.mailbox = mailbox;
+        this.redactor = redactor;
+    }
+
+    /** Records the primary's timing once per mirrored call; on any thread. */
+    void primaryTiming(Observation o) {
+        primaryTiming(o.policy, o.roles, o.thrown, o.primaryNanos);
+    }
+
+    void primaryTiming(MethodPolicy p, Roles r, Throwable thrown, long nanos) {
+        meters.record(p.meters[r.primary.id].timer(true, thrown == null), nanos);
+    }
+
+    /** A key's {@code hashCode} threw on the caller's thread: counted now, logged on a worker. */
+    void keyFailed(Throwable t) {
+        callbacks.keyFailed();
+        mailbox.post(() -> callbacks.keyFailedLog(t));
+    }
+
+    /**
+     * A store answered within its deadline. Worker thread.
+     *
+     * @param primary the primary's answer when it differs from the observation's (a future's
+     *                completed value), else null
+     */
+    void answered(Store s, Observation o, Outcome primary, Outcome answer, long nanos) {
+        if (s.observer) {
+            if (answer.threw()) {
+                observedFailure(s, o, Divergence.Reason.ERROR, answer.exception());
+            } else {
+                meters.increment(s.observerMeters.success);
+            }
+            return;
+        }
+        MethodMeters m = o.policy.meters[s.id];
+        meters.record(m.timer(false, !answer.threw()), nanos);
+        if (o.policy.dispatch != MethodPolicy.Dispatch.READ) {
+            wrote(s, o, answer.exception());
+        } else if (o.stamp != 0L && o.roles.writesSynchronously(s) && !fence.unchanged(o.keyHash, o.stamp)) {
+            // Lane order keeps shadow-written stores comparable; a DUAL_WRITE store is written on
+            // callers' threads, so only an unchanged fence proves no write slipped in.
+            meters.increment(m.raced);
+        } else {
+            compared(s, o, primary != null ? primary : o.outcome(), answer);
+        }
+    }
+
+    /** A read that raced a write to its key on the primary: not compared. Caller's thread. */
+    void raced(Observation o, Store[] readers) {
+        primaryTiming(o);
+        for (Store s : readers) {
+            meters.increment(o.policy.meters[s.id].raced);
+        }
+    }
+
+    /** The deadline passed before the store answered. Worker thread (posted by the deadline thread). */
+    void timedOut(Store s, Observation o, long timeoutNanos) {
+        if (s.observer) {
+            observedFailure(s, o, Divergence.Reason.TIMEOUT, null);
+            return;
+        }
+        MethodMeters m = o.policy.meters[s.id];
+        meters.record(m.secondaryError, timeoutNanos);
+        if (o.policy.dispatch == MethodPolicy.Dispatch.READ) {
+            meters.increment(m.timeout);
+        } else {
+            meters.increment(m.writeTimeout);
+            diverged(s, o, Divergence.Reason.TIMEOUT, null);
+        }
+    }
+
+    /** The call was never run for {@code s}: no permit, the executor refused it, or the backend closed. Any thread. */
+    void rejected(Store s, Observation o) {
+        if (o.recordsPrimaryTiming == s) {
+            primaryTiming(o);
+        }
+        if (s.observer) {
+            meters.increment(s.observerMeters.rejected);
+            listAndPost(s, o.policy.name, o.key, Divergence.Reason.REJECTED, null);
+            return;
+        }
+        MethodMeters m = o.policy.meters[s.id];
+        if (o.policy.dispatch == MethodPolicy.Dispatch.READ) {
+            meters.increment(m.rejected);
+        } else {
+            meters.increment(m.writeRejected);
+            listAndPost(s, o.policy.name, o.key, Divergence.Reason.REJECTED, null);
+        }
+    }
+
+    /** A {@code DUAL_WRITE} store answered on the caller's thread. */
+    void dualWrote(Store s, MethodPolicy p, Object key, long nanos, Throwable thrown) {
+        MethodMeters m = p.meters[s.id];
+        meters.record(m.timer(false, thrown == null), nanos);
+        if (p.applied(thrown)) {
+            meters.increment(m.writeSuccess);
+        } else {
+            meters.increment(m.writeError);
+            listAndPost(s, p.name, key, Divergence.Reason.ERROR, thrown);
+        }
+    }
+
+    private void compared(Store s, Observation o, Outcome primary, Outcome answer) {
+        MethodMeters m = o.policy.meters[s.id];
+        Comparison c = Comparison.of(o.policy, primary, answer, callbacks);
+        switch (c.result()) {
+            case MATCH -> meters.increment(m.match);
+            case ERROR -> meters.increment(m.error);
+            case MISMATCH -> {
+                meters.increment(m.mismatch[c.diagnosis().kind().ordinal()]);
+                if (callbacks.hasMismatchListeners()) {
+                    callbacks.mismatch(new Mismatch(backend, o.policy.name, s.name, o.roles.primary.name, o.arguments(),
+                            primary, answer, c.diagnosis().kind(), c.diagnosis().difference()));
+                }
+            }
+        }
+    }
+
+    private void wrote(Store s, Observation o, Throwable thrown) {
+        MethodMeters m = o.policy.meters[s.id];
+        if (o.policy.applied(thrown)) {
+            meters.increment(m.writeSuccess);
+        } else {
+            meters.increment(m.writeError);
+            diverged(s, o, Divergence.Reason.ERROR, thrown);
+        }
+    }
+
+    private void observedFailure(Store s, Observation o, Divergence.Reason reason, Throwable cause) {
+        meters.increment(reason == Divergence.Reason.ERROR ? s.observerMeters.error : s.observerMeters.timeout);
+        diverged(s, o, reason, cause);
+    }
+
+    private void diverged(Store s, Observation o, Divergence.Reason reason, Throwable cause) {
+        RepairLog.Listing listing = s.repairs.add(o.key);
+        tell(s, o.policy.name, o.key, reason, cause, listing);
+    }
+
+    /** Lists now; logs and tells listeners later, on a worker. */
+    private void listAndPost(Store s, String method, Object key, Divergence.Reason reason, Throwable cause) {
+        RepairLog.Listing listing = s.repairs.add(key);
+        mailbox.post(() -> tell(s, method, key, reason, cause, listing));
+    }
+
+    private void tell(Store s, String method, Object key, Divergence.Reason reason, Throwable cause,
+            RepairLog.Listing listing) {
+        if (listing == RepairLog.Listing.KEY_FAILED) {
+            callbacks.keyFailed();
+        }
+        logDivergence(s, method, reason, cause, listing);
+        if (callbacks.hasDivergenceListeners()) {
+            callbacks.divergence(new Divergence(backend, s.name, method, key, reason, cause));
+        }
+    }
+
+    private void logDivergence(Store s, String method, Divergence.Reason reason, Throwable cause, RepairLog.Listing listing) {
+        long suppressed = divergenceLog.tryAcquire();
+        if (suppressed < 0) {
+            return;
+        }
+        String what = s.observer ? "write observer '" + s.name + "' may have missed a write to "
+                : "secondary '" + s.name + "' may have missed a write to ";
+        String why = reason.name().toLowerCase(Locale.ROOT) + (cause == null ? "" : ": " + describe(cause));
+        String listed = switch (listing) {
+            case LISTED -> "its key is listed in keysToRepair(\"" + s.name + "\")";
+            case NO_KEY -> "it has no key, so it is counted in writesNotListed(\"" + s.name + "\"): check the whole store";
+            case KEY_FAILED -> "its key's hashCode or equals threw, so it is counted in writesNotListed(\"" + s.name + "\")";
+            case FULL -> "keysToRepair(\"" + s.name + "\") is full, so it is counted in writesNotListed(\"" + s.name + "\")";
+        };
+        String more = suppressed > 0 ? " [" + suppressed + " more not logged]" : "";
+        LOG.warn("dualstore backend '{}': {}{} ({}); {}{}", backend, what, method, why, listed, more);
+    }
+
+    /** The exception's class, and its message only when the user opted in to values in logs. */
+    private String describe(Throwable cause) {
+        if (redactor == null) {
+            return cause.getClass().getName();
+        }
+        try {
+            return cause.getClass().getName() + ": " + redactor.redact(cause.getMessage());
+        } catch (Throwable t) {
+            return cause.getClass().getName() + " (the redactor threw " + t.getClass().getName() + ")";
+        }
+    }
+}

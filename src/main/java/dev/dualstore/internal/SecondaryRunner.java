@@ -1,0 +1,84 @@
+package dev.dualstore.internal;
+
+import dev.dualstore.Outcome;
+import dev.dualstore.Ticker;
+import dev.dualstore.spi.WriteObserver;
+import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Runs one mirrored call against one store, on a worker: arms the deadline, calls the store (or
+ * the write observer), waits for a future's completion where the method answers with one, and
+ * hands the answer to the {@link Reporter}, unless the deadline won the race, in which case the
+ * deadline thread reports the timeout. Never throws. Threadsafe and stateless per call.
+ */
+final class SecondaryRunner {
+    private final Reporter reporter;
+    private final Deadlines deadlines;
+    private final Ticker ticker;
+
+    SecondaryRunner(Reporter reporter, Deadlines deadlines, Ticker ticker) {
+        this.reporter = reporter;
+        this.deadlines = deadlines;
+        this.ticker = ticker;
+    }
+
+    void run(Store s, Observation o) {
+        if (o.recordsPrimaryTiming == s) {
+            reporter.primaryTiming(o);
+        }
+        Deadlines.Deadline deadline = deadlines.arm(s, o);
+        long start = ticker.read();
+        Outcome answer = call(s, o);
+        Outcome primary = o.policy.answersLater ? completed(o.value, o.thrown) : null;
+        long nanos = ticker.read() - start;
+        if (deadline != null && !deadline.finish()) {
+            return; // the deadline won and was reported
+        }
+        reporter.answered(s, o, primary, answer, nanos);
+    }
+
+    private static Outcome call(Store s, Observation o) {
+        try {
+            if (s.observer) {
+                ((WriteObserver) s.target).onWrite(o);
+                return Outcome.returned(null);
+            }
+            Object value = o.policy.method.invoke(s.target, o.args);
+            return o.policy.answersLater ? completed(value, null) : Outcome.returned(value);
+        } catch (InvocationTargetException e) {
+            return Outcome.threw(e.getCause());
+        } catch (Throwable t) {
+            return Outcome.threw(t);
+        }
+    }
+
+    /**
+     * What a future-returning call ended with: the future's value or failure, waited for under
+     * the deadline (which interrupts the wait). A call that threw, or returned null, is taken as is.
+     */
+    private static Outcome completed(Object value, Throwable thrown) {
+        if (thrown != null) {
+            return Outcome.threw(thrown);
+        }
+        try {
+            if (value instanceof CompletionStage<?> stage) {
+                return Outcome.returned(stage.toCompletableFuture().get());
+            }
+            if (value instanceof Future<?> future) {
+                return Outcome.returned(future.get());
+            }
+            return Outcome.returned(value);
+        } catch (ExecutionException | CompletionException e) {
+            return Outcome.threw(e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.threw(e);
+        } catch (Throwable t) {
+            return Outcome.threw(t);
+        }
+    }
+}
