@@ -14,15 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  * a thread-local read and two volatile writes: no timer task is scheduled or cancelled per call.
  *
  * <p>Each call races its deadline, and one compare-and-set settles who won: the call, or the
- * deadline. When the deadline wins, the watchdog interrupts the calling thread and hands the
- * timeout to {@code onTimeout}, which must only post it elsewhere: the watchdog never runs user
- * code, so no callback can stall or kill it. Threadsafe.
+ * deadline. When the deadline wins, the watchdog hands the timeout to {@code onTimeout}, which
+ * counts it and posts the rest elsewhere, then interrupts the calling thread: the watchdog never
+ * runs user code, so no callback can stall or kill it. Threadsafe.
  */
 final class Deadlines {
     private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_TICK = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** Told of each expired call, on the watchdog thread; must not block. */
+    /** Told of each expired call, on the watchdog thread; must not block or run user code. */
     interface Expiry {
         void expired(Store store, Observation observation);
     }

@@ -69,7 +69,7 @@ public final class MirroringEngine<T> {
             Reporter reporter = new Reporter(meters, callbacks, fence, mailbox, config.reporting().redactor());
             long timeout = Durations.nanos(config.dispatch().timeout());
             this.deadlines = new Deadlines(config.name(), ticker, timeout,
-                    (s, o) -> mailbox.post(() -> reporter.timedOut(s, o, timeout)));
+                    (s, o) -> reporter.timedOut(s, o, timeout));
             dispatcher.start(new SecondaryRunner(reporter, deadlines, ticker), reporter);
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());

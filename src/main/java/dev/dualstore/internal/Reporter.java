@@ -91,10 +91,14 @@ final class Reporter {
         }
     }
 
-    /** The deadline passed before the store answered. Worker thread (posted by the deadline thread). */
+    /**
+     * The deadline passed before the store answered. On the deadline thread (or the closing
+     * one): counted and listed at once, told to listeners later on a worker.
+     */
     void timedOut(Store s, Observation o, long timeoutNanos) {
         if (s.observer) {
-            observedFailure(s, o, Divergence.Reason.TIMEOUT, null);
+            meters.increment(s.observerMeters.timeout);
+            listAndPost(s, o.policy.name, o.key, Divergence.Reason.TIMEOUT, null);
             return;
         }
         MethodMeters m = o.policy.meters[s.id];
@@ -103,7 +107,7 @@ final class Reporter {
             meters.increment(m.timeout);
         } else {
             meters.increment(m.writeTimeout);
-            diverged(s, o, Divergence.Reason.TIMEOUT, null);
+            listAndPost(s, o.policy.name, o.key, Divergence.Reason.TIMEOUT, null);
         }
     }
 
@@ -165,7 +169,7 @@ final class Reporter {
     }
 
     private void observedFailure(Store s, Observation o, Divergence.Reason reason, Throwable cause) {
-        meters.increment(reason == Divergence.Reason.ERROR ? s.observerMeters.error : s.observerMeters.timeout);
+        meters.increment(s.observerMeters.error);
         diverged(s, o, reason, cause);
     }
 
