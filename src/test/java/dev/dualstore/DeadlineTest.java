@@ -1,0 +1,114 @@
+package dev.dualstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dualstore.testing.FakeTicker;
+import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.MeterReader;
+import dev.dualstore.testing.ScriptedKeyValueStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Deadlines run on the backend's ticker, and no listener can stall or kill them. */
+class DeadlineTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MeterReader meters = new MeterReader(registry);
+
+    @Test
+    void aDeadlineFiresWhenTheTickerPassesItNotWhenRealTimeDoes() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        ScriptedKeyValueStore slow = new ScriptedKeyValueStore();
+        ScriptedKeyValueStore.Gate held = slow.holdBefore("put", "k");
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore()).secondary("new", slow)
+                .timeout(Duration.ofMillis(10)).ticker(ticker).meterRegistry(registry).build()) {
+            backend.proxy().put("k", "v");
+            assertThat(held.awaitArrival(WAIT)).isTrue();
+
+            // Real time passes well beyond the 10 ms timeout; the ticker does not, so no timeout.
+            assertThat(backend.drain(Duration.ofMillis(200))).isFalse();
+            assertThat(meters.writes("timeout")).isZero();
+
+            ticker.advance(Duration.ofMillis(10));
+            assertThat(backend.drain(WAIT)).isTrue();
+            assertThat(meters.writes("timeout")).isEqualTo(1);
+            assertThat(backend.keysToRepair("new")).containsExactly("k");
+        }
+    }
+
+    @Test
+    void aListenerThrowingAnErrorOnATimeoutLeavesLaterDeadlinesWorking() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        ScriptedKeyValueStore slow = new ScriptedKeyValueStore();
+        ScriptedKeyValueStore.Gate first = slow.holdBefore("put", "first");
+        ScriptedKeyValueStore.Gate second = slow.holdBefore("put", "second");
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore()).secondary("new", slow)
+                .timeout(Duration.ofSeconds(1)).ticker(ticker).meterRegistry(registry)
+                .divergenceListener(d -> {
+                    throw new StackOverflowError("listener bug");
+                })
+                .build()) {
+            backend.proxy().put("first", "v");
+            assertThat(first.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofSeconds(1));
+            assertThat(backend.drain(WAIT)).isTrue();
+
+            backend.proxy().put("second", "v");
+            assertThat(second.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofSeconds(1));
+            assertThat(backend.drain(WAIT)).isTrue();
+
+            assertThat(meters.writes("timeout")).isEqualTo(2);
+            assertThat(meters.count("dualstore.callback.errors", "callback", "divergence-listener")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aListenerBlockedOnOneTimeoutDoesNotDelayTheNextDeadline() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        ScriptedKeyValueStore slow = new ScriptedKeyValueStore();
+        ScriptedKeyValueStore.Gate first = slow.holdBefore("put", "first");
+        ScriptedKeyValueStore.Gate second = slow.holdBefore("put", "second");
+        CountDownLatch listenerMayReturn = new CountDownLatch(1);
+        List<String> told = new CopyOnWriteArrayList<>();
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore()).secondary("new", slow)
+                .timeout(Duration.ofSeconds(1)).ticker(ticker).meterRegistry(registry).threads(3)
+                .divergenceListener(d -> {
+                    told.add((String) d.key());
+                    if (d.key().equals("first")) {
+                        try {
+                            listenerMayReturn.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                })
+                .build()) {
+            backend.proxy().put("first", "v");
+            assertThat(first.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofSeconds(1));
+            await().atMost(WAIT).until(() -> told.contains("first")); // the listener now blocks
+
+            backend.proxy().put("second", "v");
+            assertThat(second.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofSeconds(1));
+
+            // The second deadline fires and is counted while the listener still blocks.
+            await().atMost(WAIT).until(() -> meters.writes("timeout") == 2);
+            assertThat(backend.keysToRepair("new")).containsExactlyInAnyOrder("first", "second");
+            listenerMayReturn.countDown();
+            assertThat(backend.drain(WAIT)).isTrue();
+            assertThat(told).containsExactly("first", "second");
+        }
+    }
+}
