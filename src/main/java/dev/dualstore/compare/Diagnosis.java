@@ -16,12 +16,22 @@ import java.util.Set;
 
 /**
  * Why two answers differ: a {@link MismatchKind} for the meter tag and a short description for
- * people that names counts, positions, component names and types, never record values.
+ * people that names counts, positions, component names and types, never record values. Where
+ * the difference lies below the answers' own parts, the description ends with the path to the
+ * first one found, such as {@code "; first difference at [0].pet.owner"}: positions and
+ * component names, with map keys shown as {@code [<key>]}; a path longer than 12 steps shows its
+ * first 6 and last 4 and says how many levels down it ends. Diagnosing cyclic or deep answers
+ * ends and uses no more thread stack than shallow ones, as {@link DeepEquality} does.
  *
  * @param kind       the kind of difference
  * @param difference the description
  */
 public record Diagnosis(MismatchKind kind, String difference) {
+
+    /** Paths up to this many steps are shown whole; longer ones by their head and tail. */
+    private static final int PATH_SHOWN = 12;
+    private static final int PATH_HEAD = 6;
+    private static final int PATH_TAIL = 4;
 
     /** Checks arguments. */
     public Diagnosis {
@@ -54,6 +64,17 @@ public record Diagnosis(MismatchKind kind, String difference) {
      * @return the diagnosis
      */
     public static Diagnosis of(Object primary, Object secondary) {
+        // Optionals may nest without bound: unwrapped in a loop, not by recursion.
+        while (primary instanceof Optional<?> p && secondary instanceof Optional<?> s) {
+            if (p.isPresent() && s.isEmpty()) {
+                return new Diagnosis(MismatchKind.MISSING, "secondary returned an empty Optional");
+            }
+            if (p.isEmpty() && s.isPresent()) {
+                return new Diagnosis(MismatchKind.EXTRA, "secondary returned a value where the primary had none");
+            }
+            primary = p.orElse(null);
+            secondary = s.orElse(null);
+        }
         if (primary == null && secondary == null) {
             return new Diagnosis(MismatchKind.VALUE, "both returned null; the comparator disagreed");
         }
@@ -61,15 +82,6 @@ public record Diagnosis(MismatchKind kind, String difference) {
             return new Diagnosis(MismatchKind.NULL, primary == null
                     ? "primary returned null, secondary a " + typeName(secondary)
                     : "primary returned a " + typeName(primary) + ", secondary null");
-        }
-        if (primary instanceof Optional<?> p && secondary instanceof Optional<?> s) {
-            if (p.isPresent() && s.isEmpty()) {
-                return new Diagnosis(MismatchKind.MISSING, "secondary returned an empty Optional");
-            }
-            if (p.isEmpty() && s.isPresent()) {
-                return new Diagnosis(MismatchKind.EXTRA, "secondary returned a value where the primary had none");
-            }
-            return of(p.orElse(null), s.orElse(null));
         }
         if (primary instanceof Map<?, ?> p && secondary instanceof Map<?, ?> s) {
             return ofMaps(p, s);
@@ -129,16 +141,9 @@ public record Diagnosis(MismatchKind kind, String difference) {
 
     /** Null when the two hold the same elements (in the same order, if {@code ordered}). */
     private static Diagnosis ofElements(List<Object> p, List<Object> s, boolean ordered) {
-        Map<DeepEquality.Deep, Integer> difference = DeepEquality.multisetDifference(p, s);
-        int missing = 0;
-        int extra = 0;
-        for (int count : difference.values()) {
-            if (count > 0) {
-                missing += count;
-            } else {
-                extra -= count;
-            }
-        }
+        Comparison.Tally tally = Comparison.tally(p, s);
+        int missing = tally.missing();
+        int extra = tally.extra();
         if (missing == 0 && extra == 0) {
             if (!ordered) {
                 return null;
@@ -161,9 +166,11 @@ public record Diagnosis(MismatchKind kind, String difference) {
             return new Diagnosis(MismatchKind.EXTRA,
                     "secondary has " + elements(extra) + " the primary lacks (" + s.size() + " vs " + p.size() + ")");
         }
+        // Positions say where only when the lists line up; otherwise an insertion shifts them all.
+        String where = ordered && p.size() == s.size() ? where(p, s) : "";
         return new Diagnosis(MismatchKind.VALUE, missing + " of the primary's " + elements(p.size())
                 + (missing == 1 ? " differs" : " differ") + " from the secondary's (" + extra + " unmatched of "
-                + s.size() + ")");
+                + s.size() + ")" + where);
     }
 
     private static Diagnosis ofMaps(Map<?, ?> p, Map<?, ?> s) {
@@ -192,12 +199,12 @@ public record Diagnosis(MismatchKind kind, String difference) {
             return new Diagnosis(MismatchKind.VALUE, "same " + p.size() + " keys and values; the comparator disagreed");
         }
         return new Diagnosis(MismatchKind.VALUE, "values differ for " + differing + " of " + p.size()
-                + " keys, " + missing + " missing, " + extra + " extra");
+                + " keys, " + missing + " missing, " + extra + " extra" + (differing > 0 ? where(p, s) : ""));
     }
 
     private static Diagnosis ofRecords(Object p, Object s) {
         List<String> differing = new ArrayList<>();
-        for (RecordComponent c : p.getClass().getRecordComponents()) {
+        for (RecordComponent c : Records.components(p.getClass())) {
             Object pv = Records.component(p, c);
             Object sv = Records.component(s, c);
             if (!DeepEquality.equal(pv, sv)) {
@@ -207,7 +214,32 @@ public record Diagnosis(MismatchKind kind, String difference) {
         if (differing.isEmpty()) {
             return new Diagnosis(MismatchKind.VALUE, "equal by structure; the comparator disagreed");
         }
-        return new Diagnosis(MismatchKind.VALUE, p.getClass().getSimpleName() + " differs in " + String.join(", ", differing));
+        return new Diagnosis(MismatchKind.VALUE,
+                p.getClass().getSimpleName() + " differs in " + String.join(", ", differing) + where(p, s));
+    }
+
+    /**
+     * Where two values first differ, as {@code "; first difference at [0].pet.owner"}, when that
+     * is deeper than their own parts; else "". A long path keeps its first and last steps and
+     * says how deep it goes. Map keys show as {@code [<key>]}: they are values.
+     */
+    private static String where(Object p, Object s) {
+        List<String> path = Comparison.firstDifference(p, s);
+        if (path == null || path.size() < 2) {
+            return "";
+        }
+        int size = path.size();
+        if (size <= PATH_SHOWN) {
+            return "; first difference at " + steps(path);
+        }
+        return "; first difference at " + steps(path.subList(0, PATH_HEAD)) + " ... "
+                + steps(path.subList(size - PATH_TAIL, size)) + ", " + size + " levels down";
+    }
+
+    /** Labels joined into a path; ".pet.owner" reads better as "pet.owner". */
+    private static String steps(List<String> labels) {
+        String joined = String.join("", labels);
+        return joined.startsWith(".") ? joined.substring(1) : joined;
     }
 
     private static boolean sameInstantOtherZone(Object p, Object s) {

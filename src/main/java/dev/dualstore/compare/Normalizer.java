@@ -22,6 +22,15 @@ import java.util.function.UnaryOperator;
  *
  * <p>Runs on a dispatcher thread; must be threadsafe and must not modify its input.
  *
+ * <p>The factories here handle cyclic and deep answers: they walk on an explicit stack, never
+ * the thread's, and track containers that hold containers by identity. Such a container met
+ * again after it was rebuilt gives the same rebuilt value, so shared parts stay shared and are
+ * walked once. A reference back to a container still being rebuilt (a cycle) is cut: a
+ * placeholder that equals only itself stands in its place, so the rebuilt answer is never
+ * cyclic, and two answers whose cycles close at the same places compare equal when nothing else
+ * differs. The placeholder can sit in a rebuilt record's generic collection, as a map can for a
+ * nested record that lost components.
+ *
  * <p>Example: {@code ResultComparator.unordered().after(Normalizer.timestampsToUtc()
  * .andThen(Normalizer.truncatingTimestamps(ChronoUnit.MILLIS)))}.
  */

@@ -5,10 +5,41 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 
-/** Reads and rebuilds records reflectively, for comparison and normalisation. */
+/** Reads and rebuilds records reflectively, for comparison and normalisation. Threadsafe. */
 final class Records {
 
+    // Class.getRecordComponents copies its answer on every call, and the traversals ask once per
+    // record they meet; cached per class, an accessor made accessible also stays accessible.
+    private static final ClassValue<RecordComponent[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected RecordComponent[] computeValue(Class<?> type) {
+            return type.getRecordComponents();
+        }
+    };
+
+    private static final ClassValue<String[]> NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            RecordComponent[] components = COMPONENTS.get(type);
+            String[] names = new String[components.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = components[i].getName();
+            }
+            return names;
+        }
+    };
+
     private Records() {}
+
+    /** The components of a record class, shared: callers must not modify the array. */
+    static RecordComponent[] components(Class<?> type) {
+        return COMPONENTS.get(type);
+    }
+
+    /** The component names of a record class, shared: callers must not modify the array. */
+    static String[] names(Class<?> type) {
+        return NAMES.get(type);
+    }
 
     static Object component(Object record, RecordComponent component) {
         Method accessor = component.getAccessor();
@@ -28,7 +59,7 @@ final class Records {
 
     /** Builds a record of the given type from its components, or returns null when it cannot. */
     static Object rebuild(Class<?> type, Object[] values) {
-        RecordComponent[] components = type.getRecordComponents();
+        RecordComponent[] components = components(type);
         Class<?>[] types = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
             types[i] = components[i].getType();

@@ -1,9 +1,10 @@
 package dev.dualstore.compare;
 
 import java.lang.reflect.Array;
-import java.lang.reflect.RecordComponent;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,105 +13,224 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-/** Rebuilds an answer with a function applied to every node; the engine of {@link Normalizer}. */
+/**
+ * Rebuilds an answer with a function applied to every node; the engine of {@link Normalizer}.
+ * Leaves the input untouched. Not threadsafe: {@link #walk} makes a new instance for every call.
+ *
+ * <p>Works on an explicit stack, so a deep answer costs heap, not thread stack. Containers that
+ * hold containers are tracked by identity and walked once: met again after it was walked, such a
+ * container gives the same rebuilt value (shared parts stay shared, and sharing costs no extra
+ * time); met again while it is still being walked, which is a cycle, the reference is cut and
+ * {@link #CYCLE} stands in its place, so the rebuilt answer is never cyclic. Containers of leaves
+ * alone are rebuilt wherever they are met: they cannot close a cycle, and are cheap.
+ */
 final class Walker {
 
-    private Walker() {}
+    /**
+     * What a reference back to an enclosing container becomes in a rebuilt answer: equal only to
+     * itself, so two answers compare equal after normalisation when their cycles close at the
+     * same places and everything else matches.
+     */
+    static final Object CYCLE = new Cycle();
+
+    /** Marks a container being walked, in {@link #walked}. */
+    private static final Object IN_PROGRESS = new Object();
+    /** What {@link #visit} answers when it pushed a frame: the rebuilt value comes later. */
+    private static final Object PENDING = new Object();
+
+    private final UnaryOperator<Object> leaf;
+    private final Set<String> ignored;
+    private final ArrayDeque<Frame> stack = new ArrayDeque<>();
+    /** Container -> its rebuilt value, or IN_PROGRESS while it is on the stack. */
+    private IdentityHashMap<Object, Object> walked;
+
+    private Walker(UnaryOperator<Object> leaf, Set<String> ignored) {
+        this.leaf = leaf;
+        this.ignored = ignored;
+    }
 
     /**
      * Applies {@code leaf} to {@code value}; if it leaves the value as it was, walks into its
      * parts and rebuilds it from the rewritten parts, dropping record components and map entries
-     * named in {@code ignored}. Leaves the input untouched.
+     * named in {@code ignored}.
      */
     static Object walk(Object value, UnaryOperator<Object> leaf, Set<String> ignored) {
+        return new Walker(leaf, ignored).run(value);
+    }
+
+    private Object run(Object root) {
+        Object rebuilt = visit(root, null);
+        if (rebuilt != PENDING) {
+            return rebuilt;
+        }
+        while (true) {
+            Frame top = stack.peek();
+            if (top.hasNext()) {
+                Object part = visit(top.next(), top);
+                if (part != PENDING) {
+                    top.accept(part);
+                }
+                continue;
+            }
+            stack.pop();
+            rebuilt = top.build();
+            if (top.registered) {
+                walked.put(top.value, rebuilt);
+            }
+            if (stack.isEmpty()) {
+                return rebuilt;
+            }
+            stack.peek().accept(rebuilt);
+        }
+    }
+
+    /** The rebuilt value, or PENDING after pushing a frame for a container to walk. */
+    private Object visit(Object value, Frame parent) {
         if (value == null) {
             return null;
         }
+        Shape shape = Shape.of(value);
+        boolean container = shape != Shape.LEAF && !Shape.isPrimitiveArray(value);
+        if (container) {
+            if (parent != null && !parent.registered) {
+                // A container is tracked only once it holds a container: one of leaves alone
+                // can never be met again through a cycle, and is cheap to walk again when
+                // shared. Before the look-up below, so that a part that is the parent is found.
+                parent.registered = true;
+                if (walked == null) {
+                    walked = new IdentityHashMap<>();
+                }
+                walked.put(parent.value, IN_PROGRESS);
+            }
+            Object known = walked == null ? null : walked.get(value);
+            if (known == IN_PROGRESS) {
+                return CYCLE;
+            }
+            if (known != null) {
+                return known;
+            }
+        }
         Object replaced = leaf.apply(value);
-        if (replaced != value) {
+        if (replaced != value || !container) {
             return replaced;
         }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>(list.size());
-            for (Object e : list) {
-                out.add(walk(e, leaf, ignored));
-            }
-            return out;
-        }
-        if (value instanceof Set<?> set) {
-            Set<Object> out = new LinkedHashSet<>();
-            for (Object e : set) {
-                out.add(walk(e, leaf, ignored));
-            }
-            return out;
-        }
-        if (value instanceof Collection<?> other) {
-            // Queues and views such as Map.values(): rebuilt as a list in iteration order, which
-            // is how DeepEquality compares them.
-            List<Object> out = new ArrayList<>(other.size());
-            for (Object e : other) {
-                out.add(walk(e, leaf, ignored));
-            }
-            return out;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String name && ignored.contains(name))) {
-                    out.put(walk(e.getKey(), leaf, ignored), walk(e.getValue(), leaf, ignored));
-                }
-            }
-            return out;
-        }
-        if (value instanceof Optional<?> optional) {
-            return optional.map(v -> walk(v, leaf, ignored));
-        }
-        if (value instanceof Object[] array) {
-            // Keep the component type (a String[] stays a String[]) so a record holding the array
-            // can be rebuilt; fall back to Object[] when a rewritten element no longer fits.
-            Class<?> component = array.getClass().getComponentType();
-            Object[] out = new Object[array.length];
-            boolean fits = true;
-            for (int i = 0; i < array.length; i++) {
-                out[i] = walk(array[i], leaf, ignored);
-                fits &= out[i] == null || component.isInstance(out[i]);
-            }
-            if (!fits || component == Object.class) {
-                return out;
-            }
-            Object[] typed = (Object[]) Array.newInstance(component, array.length);
-            System.arraycopy(out, 0, typed, 0, out.length);
-            return typed;
-        }
-        if (value instanceof Record) {
-            return walkRecord(value, leaf, ignored);
-        }
-        return value;
+        stack.push(new Frame(value, shape));
+        return PENDING;
     }
 
-    private static Object walkRecord(Object record, UnaryOperator<Object> leaf, Set<String> ignored) {
-        RecordComponent[] components = record.getClass().getRecordComponents();
-        Object[] values = new Object[components.length];
-        Map<String, Object> asMap = new LinkedHashMap<>();
-        boolean dropped = false;
-        for (int i = 0; i < components.length; i++) {
-            String name = components[i].getName();
-            values[i] = walk(Records.component(record, components[i]), leaf, ignored);
-            if (ignored.contains(name)) {
-                dropped = true;
-            } else {
-                asMap.put(name, values[i]);
-            }
+    /** A container being walked: its parts left to visit and those rebuilt so far. */
+    private final class Frame {
+        final Object value;
+        final Shape shape;
+        boolean registered;
+        private final Iterator<?> parts;
+        private final String[] names;
+        private final List<Object> rebuilt;
+        /** For a map: the entry being handed out, key first, then value. */
+        private Object entryKey;
+        private Object entryValue;
+        private int entryPart = 2;
+
+        Frame(Object value, Shape shape) {
+            this.value = value;
+            this.shape = shape;
+            this.parts = shape.parts(value);
+            this.names = shape == Shape.RECORD ? shape.names(value) : null;
+            // A map hands out its keys and values in turn.
+            this.rebuilt = new ArrayList<>(shape == Shape.MAP ? 2 * shape.size(value) : shape.size(value));
         }
-        if (!dropped) {
-            Object rebuilt = Records.rebuild(record.getClass(), values);
-            if (rebuilt != null) {
-                return rebuilt;
+
+        boolean hasNext() {
+            if (shape != Shape.MAP) {
+                return parts.hasNext();
             }
+            if (entryPart < 2) {
+                return true;
+            }
+            while (parts.hasNext()) {
+                Map.Entry<?, ?> entry = (Map.Entry<?, ?>) parts.next();
+                if (!(entry.getKey() instanceof String name && ignored.contains(name))) {
+                    entryKey = entry.getKey();
+                    entryValue = entry.getValue();
+                    entryPart = 0;
+                    return true;
+                }
+            }
+            return false;
         }
-        // A record that lost components, or whose rewritten parts no longer fit its constructor,
-        // is compared as a map of what is left, tagged with its type so two types never match.
-        asMap.put("@type", record.getClass().getName());
-        return asMap;
+
+        Object next() {
+            if (shape != Shape.MAP) {
+                return parts.next();
+            }
+            return entryPart++ == 0 ? entryKey : entryValue;
+        }
+
+        void accept(Object part) {
+            rebuilt.add(part);
+        }
+
+        Object build() {
+            return switch (shape) {
+                case LIST, SEQUENCE -> rebuilt;
+                case SET -> new LinkedHashSet<>(rebuilt);
+                case MAP -> {
+                    Map<Object, Object> map = new LinkedHashMap<>();
+                    for (int i = 0; i < rebuilt.size(); i += 2) {
+                        map.put(rebuilt.get(i), rebuilt.get(i + 1));
+                    }
+                    yield map;
+                }
+                case OPTIONAL -> rebuilt.isEmpty() ? Optional.empty() : Optional.ofNullable(rebuilt.get(0));
+                case ARRAY -> array();
+                case RECORD -> record();
+                case LEAF -> value;
+            };
+        }
+
+        /**
+         * Keeps the component type (a String[] stays a String[]) so a record holding the array
+         * can be rebuilt; falls back to Object[] when a rewritten element no longer fits.
+         */
+        private Object array() {
+            Class<?> component = value.getClass().getComponentType();
+            for (Object element : rebuilt) {
+                if (element != null && !component.isInstance(element)) {
+                    return rebuilt.toArray();
+                }
+            }
+            return rebuilt.toArray((Object[]) Array.newInstance(component, rebuilt.size()));
+        }
+
+        private Object record() {
+            Map<String, Object> asMap = new LinkedHashMap<>();
+            boolean dropped = false;
+            for (int i = 0; i < names.length; i++) {
+                if (ignored.contains(names[i])) {
+                    dropped = true;
+                } else {
+                    asMap.put(names[i], rebuilt.get(i));
+                }
+            }
+            if (!dropped) {
+                Object record = Records.rebuild(value.getClass(), rebuilt.toArray());
+                if (record != null) {
+                    return record;
+                }
+            }
+            // A record that lost components, or whose rewritten parts no longer fit its
+            // constructor, is compared as a map of what is left, tagged with its type so two
+            // types never match.
+            asMap.put("@type", value.getClass().getName());
+            return asMap;
+        }
+    }
+
+    /** The type of {@link #CYCLE}; its name shows in a diagnosis of a rebuilt answer. */
+    private static final class Cycle {
+        @Override
+        public String toString() {
+            return "(cycle)";
+        }
     }
 }

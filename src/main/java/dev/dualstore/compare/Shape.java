@@ -1,0 +1,159 @@
+package dev.dualstore.compare;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the comparison layer sees in a value: a leaf, compared with its own {@code equals}, or a
+ * container whose parts are compared in turn. This is the one place that decides which values
+ * are containers and what their parts are; {@link Comparison}, {@link StructuralHash},
+ * {@link Walker} and {@link Diagnosis} all split values through it. Stateless and threadsafe.
+ *
+ * <p>Comparing objects of classes that do not override {@code equals} field by field needs only
+ * a new named shape here (parts: the declared fields; names: the field names; compared part by
+ * part only within one class, as records are): the traversals handle named shapes alike, and the
+ * {@link Walker} rebuilds a named shape it cannot construct as a map of its parts.
+ */
+enum Shape {
+    /** Compared with its own {@code equals}; no parts. Null is a leaf too. */
+    LEAF,
+    /** Any array: parts in index order, primitives boxed. */
+    ARRAY,
+    /** Parts in order. */
+    LIST,
+    /** Parts in any order. */
+    SET,
+    /** A collection that is neither a list nor a set (queues, {@code Map.values()}): parts in iteration order. */
+    SEQUENCE,
+    /** Parts are the entries; values are compared key by key, keys by their own {@code equals}. */
+    MAP,
+    /** No part when empty, else its content. */
+    OPTIONAL,
+    /** Parts are the component values, named, in declaration order. */
+    RECORD;
+
+    private static final String[] OPTIONAL_NAME = {"get()"};
+
+    static Shape of(Object value) {
+        if (value == null) {
+            return LEAF;
+        }
+        if (value.getClass().isArray()) {
+            return ARRAY;
+        }
+        if (value instanceof Collection<?>) {
+            return value instanceof List<?> ? LIST : value instanceof Set<?> ? SET : SEQUENCE;
+        }
+        if (value instanceof Map<?, ?>) {
+            return MAP;
+        }
+        if (value instanceof Optional<?>) {
+            return OPTIONAL;
+        }
+        if (value instanceof Record) {
+            return RECORD;
+        }
+        return LEAF;
+    }
+
+    /**
+     * Whether two values of this shape are compared part by part; if not, by the first one's
+     * {@code equals}. Records only within one class: a record of another class never matches.
+     */
+    boolean partwise(Object a, Object b) {
+        return switch (this) {
+            case LEAF -> false;
+            case RECORD -> a.getClass() == b.getClass();
+            default -> true;
+        };
+    }
+
+    /** Whether parts are compared pairwise in order (as opposed to by key or as a multiset). */
+    boolean ordered() {
+        return this != LEAF && this != SET && this != MAP;
+    }
+
+    /** The number of parts of {@code value}, which has this shape. */
+    int size(Object value) {
+        return switch (this) {
+            case LEAF -> 0;
+            case ARRAY -> Array.getLength(value);
+            case LIST, SET, SEQUENCE -> ((Collection<?>) value).size();
+            case MAP -> ((Map<?, ?>) value).size();
+            case OPTIONAL -> ((Optional<?>) value).isPresent() ? 1 : 0;
+            case RECORD -> Records.components(value.getClass()).length;
+        };
+    }
+
+    /**
+     * The parts of {@code value}, which has this shape: elements, {@link Map.Entry entries} for a
+     * map, component values for a record. Read lazily, so a part is read only when reached.
+     */
+    Iterator<?> parts(Object value) {
+        return switch (this) {
+            case LEAF -> Collections.emptyIterator();
+            case ARRAY -> value instanceof Object[] objects ? Arrays.asList(objects).iterator() : new Indexed(value, -1);
+            case LIST, SET, SEQUENCE -> ((Collection<?>) value).iterator();
+            case MAP -> ((Map<?, ?>) value).entrySet().iterator();
+            case OPTIONAL -> ((Optional<?>) value).stream().iterator();
+            case RECORD -> new Indexed(value, Records.components(value.getClass()).length);
+        };
+    }
+
+    /**
+     * The names of the parts of {@code value} for paths in diagnoses ({@code owner} in
+     * {@code [0].owner}), or null when parts are known by position or key.
+     */
+    String[] names(Object value) {
+        return switch (this) {
+            case RECORD -> Records.names(value.getClass());
+            case OPTIONAL -> OPTIONAL_NAME;
+            default -> null;
+        };
+    }
+
+    /** An array of a primitive component type: its parts can never be containers. */
+    static boolean isPrimitiveArray(Object value) {
+        return value != null && value.getClass().isArray() && value.getClass().getComponentType().isPrimitive();
+    }
+
+    /** Parts read by index: elements of a primitive array, boxed, or record components. */
+    private static final class Indexed implements Iterator<Object> {
+        private final Object value;
+        private final int size;
+        private int next;
+
+        /** @param size the number of record components, or -1 for an array */
+        Indexed(Object value, int size) {
+            this.value = value;
+            this.size = size < 0 ? Array.getLength(value) : size;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < size;
+        }
+
+        @Override
+        public Object next() {
+            if (next >= size) {
+                throw new NoSuchElementException();
+            }
+            int i = next++;
+            if (value.getClass().isArray()) {
+                return Array.get(value, i);
+            }
+            RecordComponent[] components = Records.components(value.getClass());
+            return Records.component(value, components[i]);
+        }
+    }
+}
