@@ -37,7 +37,7 @@ final class MethodPolicy {
     final boolean answersLater;
     /** Indexed by {@link Store#id}; set once by {@link Meters} before the proxy exists; null if not mirrored. */
     MethodMeters[] meters;
-    /** For an unclassified default method: its body, run on the proxy; null to use the JDK's invokeDefault. */
+    /** For an unclassified default method: its body, {@code (Object proxy, Object[] args)Object}; set once at build. */
     MethodHandle defaultBody;
     /** Calls mirrored per million, or {@link #INHERIT} to use the backend's rate. */
     volatile int samplePerMillion = INHERIT;

@@ -6,7 +6,6 @@ import dev.dualstore.Read;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.Write;
 import java.lang.annotation.Annotation;
-import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -36,14 +35,13 @@ final class MethodTable {
     /**
      * @throws IllegalArgumentException naming the method at fault
      */
-    MethodTable(Class<?> type, EngineConfig.Methods config) {
+    /**
+     * @param methods the interface's methods as the proxy reports them ({@link ProxyClasses#methodsOf})
+     */
+    MethodTable(Class<?> type, List<Method> methods, EngineConfig.Methods config) {
         this.type = type;
         this.config = config;
-        if (type.isSealed()) {
-            throw new IllegalArgumentException(type.getName() + " is sealed, so no proxy can implement it; mirror an"
-                    + " interface that is not sealed");
-        }
-        Map<String, List<Method>> byName = methodsByName(type);
+        Map<String, List<Method>> byName = methodsByName(methods);
         requireKnown(byName, config.classified().keySet(), "reads(...), writes(...) or passthrough(...)");
         requireKnown(byName, config.keys().keySet(), "key(...)");
         requireKnown(byName, config.expected().keySet(), "expected(...)");
@@ -89,6 +87,23 @@ final class MethodTable {
         this.mirroredByName = Map.copyOf(mirrored);
     }
 
+    /**
+     * Gives each unclassified default method the body it runs on the proxy.
+     *
+     * @throws IllegalArgumentException if the proxy class cannot run one (declared in a sealed interface)
+     */
+    void bindDefaultBodies(ProxyClasses.Generated<?> proxyClass) {
+        for (MethodPolicy p : byMethod.values()) {
+            if (p.dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD) {
+                p.defaultBody = proxyClass.defaultBody(p.method);
+                if (p.defaultBody == null) {
+                    throw new IllegalArgumentException("the default method " + p.name + " of " + type.getSimpleName()
+                            + " cannot run on a proxy; classify it with reads(...), writes(...) or passthrough(...)");
+                }
+            }
+        }
+    }
+
     /** @return the policy of every method the proxy can be called with, Object's included */
     Map<Method, MethodPolicy> byMethod() {
         return byMethod;
@@ -104,10 +119,10 @@ final class MethodTable {
         return mirroredByName.get(name);
     }
 
-    private static Map<String, List<Method>> methodsByName(Class<?> type) {
+    private static Map<String, List<Method>> methodsByName(List<Method> methods) {
         Map<String, List<Method>> byName = new LinkedHashMap<>();
-        for (Method m : type.getMethods()) {
-            if (!Modifier.isStatic(m.getModifiers()) && !isObjectMethod(m)) {
+        for (Method m : methods) {
+            if (m.getDeclaringClass() != Object.class && !isObjectMethod(m)) {
                 byName.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(m);
             }
         }
@@ -163,11 +178,7 @@ final class MethodTable {
                 throw new IllegalArgumentException(String.join(" and ", options) + " set for " + name + ", " + what
                         + "; they apply to reads and writes only");
             }
-            MethodPolicy policy = MethodPolicy.of(m, dispatch);
-            if (dispatch == MethodPolicy.Dispatch.DEFAULT_METHOD) {
-                policy.defaultBody = defaultBody(m);
-            }
-            return policy;
+            return MethodPolicy.of(m, dispatch);
         }
         int[] keys = config.keys().get(name);
         if (keys == null) {
@@ -210,16 +221,6 @@ final class MethodTable {
             set.add("sampleRate(...)");
         }
         return set;
-    }
-
-    /** The body of a default method, bound by special invocation; null when the package is closed to us. */
-    private static java.lang.invoke.MethodHandle defaultBody(Method m) {
-        try {
-            Class<?> declaring = m.getDeclaringClass();
-            return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup()).unreflectSpecial(m, declaring);
-        } catch (IllegalAccessException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static void addObjectMethods(Map<Method, MethodPolicy> policies) {

@@ -4,7 +4,7 @@ import dev.dualstore.Stage;
 import dev.dualstore.metrics.MeterNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.lang.reflect.Proxy;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,7 +50,9 @@ public final class MirroringEngine<T> {
         EngineConfig.Stores<T> storeConfig = config.stores();
         requireStores(storeConfig);
         requireExecutor(config.dispatch());
-        this.methods = new MethodTable(storeConfig.type(), config.methods());
+        ProxyClasses.requireAccessible(storeConfig.type());
+        List<Method> canonical = ProxyClasses.methodsOf(storeConfig.type());
+        this.methods = new MethodTable(storeConfig.type(), canonical, config.methods());
 
         MeterRegistry registry = config.reporting().registry();
         BackendNames.claim(registry, config.name());
@@ -74,9 +76,11 @@ public final class MirroringEngine<T> {
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());
             this.sampling = new ProxyHandler.Sampling(config.methods().sampleRate());
+            ProxyClasses.Generated<T> proxyClass = ProxyClasses.generate(storeConfig.type(), canonical);
+            methods.bindDefaultBodies(proxyClass);
             ProxyHandler handler = new ProxyHandler(config.name(), storeConfig.type(), methods.byMethod(), switchboard,
                     fence, dispatcher, reporter, ticker, sampling, config.dispatch().dualWriteFailure());
-            this.proxy = newProxy(storeConfig.type(), handler);
+            this.proxy = proxyClass.newInstance(handler);
         } catch (RuntimeException | Error e) {
             meters.removeAll();
             workers.shutdownNow();
@@ -194,11 +198,6 @@ public final class MirroringEngine<T> {
         }
         Store[] observers = java.util.Arrays.copyOfRange(stores, secondaries + 1, stores.length);
         return new Roles(stores[0], secondary, stages, observers, false);
-    }
-
-    private static <T> T newProxy(Class<T> type, ProxyHandler handler) {
-        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : MirroringEngine.class.getClassLoader();
-        return type.cast(Proxy.newProxyInstance(loader, new Class<?>[] {type}, handler));
     }
 
     // ---------------------------------------------------------------- the facade

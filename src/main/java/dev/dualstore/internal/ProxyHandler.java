@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * threadsafe.
  */
 final class ProxyHandler implements InvocationHandler {
+    private static final Store[] EMPTY = new Store[0];
     private final String backend;
     private final Class<?> type;
     private final Map<Method, MethodPolicy> policies;
@@ -211,8 +212,6 @@ final class ProxyHandler implements InvocationHandler {
         return failure;
     }
 
-    private static final Store[] EMPTY = new Store[0];
-
     /** A {@code DUAL_WRITE} store, written on the caller's thread within the key's fence. */
     private DualWriteException dualWrite(Store s, MethodPolicy p, Object[] args, Object key) {
         long start = ticker.read();
@@ -235,15 +234,7 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     private static Object invokeDefault(MethodPolicy policy, Object proxy, Object[] args) throws Throwable {
-        if (policy.defaultBody == null) {
-            return InvocationHandler.invokeDefault(proxy, policy.method, args);
-        }
-        Object[] receiverAndArgs = new Object[args == null ? 1 : args.length + 1];
-        receiverAndArgs[0] = proxy;
-        if (args != null) {
-            System.arraycopy(args, 0, receiverAndArgs, 1, args.length);
-        }
-        return policy.defaultBody.invokeWithArguments(receiverAndArgs);
+        return (Object) policy.defaultBody.invokeExact(proxy, args);
     }
 
     private static Object call(Object target, Method method, Object[] args) throws Throwable {
