@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,8 +24,8 @@ import org.slf4j.event.Level;
  * @RegisterExtension
  * final CapturedLogs logs = CapturedLogs.dualstore();
  * ...
- * assertThat(logs.warnings(CapturedLogs.LIBRARY))
- *         .anySatisfy(w -> assertThat(w.message()).contains("'repair'", "'b'", "put"));
+ * assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
+ * assertThat(logs.messages()).noneMatch(m -> m.contains("alice")); // no record value
  * }</pre>
  *
  * <p>For the duration of a test the captured loggers log at DEBUG and above into this extension
@@ -120,6 +121,14 @@ public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback
     /** @return the formatted message of every event captured so far */
     public List<String> messages() {
         return events().stream().map(Event::message).toList();
+    }
+
+    /**
+     * For {@code anySatisfy}/{@code allSatisfy}: the event's message contains every one of
+     * {@code parts} (names of backends, stores and methods; not the wording, which may change).
+     */
+    public static Consumer<Event> mentioning(String... parts) {
+        return e -> org.assertj.core.api.Assertions.assertThat(e.message()).contains(parts);
     }
 
     private static Event event(ILoggingEvent e) {
