@@ -12,7 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class Backends {
     private Backends() {}
 
-    /** A {@link KeyValueStore} backend over two fresh {@link InMemoryKeyValueStore}s, for tests that read only meters and the proxy. */
+    /**
+     * A {@link KeyValueStore} backend over two fresh {@link InMemoryKeyValueStore}s, for tests
+     * that look only at the proxy and the meters.
+     */
     public static MirroringBackend.Builder<KeyValueStore> keyValue(MeterRegistry registry) {
         return keyValue(registry, new InMemoryKeyValueStore(), new InMemoryKeyValueStore());
     }
