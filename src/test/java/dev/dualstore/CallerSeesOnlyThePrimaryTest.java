@@ -64,7 +64,8 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(store.owner("1")).isEqualTo("alice");
         assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(meters.comparisons("mismatch")).isEqualTo(1);
-        assertThat(logs.warnings(CapturedLogs.MISMATCHES)).anySatisfy(mentioning("accounts", "owner", "new"));
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("accounts", "owner", "new", "old", "value"));
     }
 
     @Test
@@ -77,7 +78,8 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(thrown).isSameAs(failure);
         // The secondary's answer against the primary's exception: a mismatch, logged.
         assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
-        assertThat(logs.warnings(CapturedLogs.MISMATCHES)).anySatisfy(mentioning("accounts", "owner", "new"));
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("accounts", "owner", "new", "old", "exception"));
     }
 
     @Test
@@ -87,7 +89,8 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(catchThrowable(() -> store.owner("1"))).isSameAs(runtime);
         assertThat(catchThrowable(() -> store.rename("1", "x"))).isSameAs(runtime);
         backend.close();
-        assertThat(logs.warnings(CapturedLogs.MISMATCHES)).anySatisfy(mentioning("accounts", "owner", "new"));
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("accounts", "owner", "new", "old", "exception"));
 
         StackOverflowError error = new StackOverflowError("deep");
         Accounts errorStore = wrap(new ThrowingAccounts(error), new FixedAccounts("bob"));

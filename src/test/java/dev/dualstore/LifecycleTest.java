@@ -55,7 +55,8 @@ class LifecycleTest {
             assertThat(backend.stage("new")).isEqualTo(Stage.SHADOW);
         }
         // Asked about "only-old" while promoted, 'old' answered "x" and 'new' null: logged without either.
-        assertThat(logs.warnings(CapturedLogs.MISMATCHES)).anySatisfy(mentioning("KeyValueStore", "get", "old"));
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("KeyValueStore", "get", "old", "new", "null"));
         assertThat(logs.messages()).noneMatch(m -> m.contains("only-old"));
     }
 
