@@ -195,10 +195,12 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(meters.count("dualstore.callback.errors", "callback", "mismatch-listener")).isEqualTo(1);
         assertThat(meters.comparisons("error")).isEqualTo(1);
         assertThat(meters.comparisons("mismatch")).isEqualTo(1);
-        // Logged with the callback's own exception (how many lines depends on the log's rate limit).
+        // Logged with the callback's exception (which of the two depends on the thread that ran first
+        // and the log's rate limit).
         assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(w -> {
             assertThat(w.message()).contains("accounts");
-            assertThat(w.throwable()).isIn(comparatorBug, listenerBug);
+            assertThat(w.identifies(comparatorBug) || w.identifies(listenerBug))
+                    .as("identifies the callback's exception").isTrue();
         });
     }
 

@@ -41,6 +41,14 @@ public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback
 
     /** One captured event: {@code message} is formatted; {@code throwable} is null when none was logged. */
     public record Event(Level level, String logger, String thread, String message, Throwable throwable) {
+        /**
+         * Whether this event identifies {@code failure}: it carries it as its throwable, or its
+         * message names the failure's class (a one-line log may do that instead of a stack trace).
+         */
+        public boolean identifies(Throwable failure) {
+            return throwable == failure || message.contains(failure.getClass().getName());
+        }
+
         @Override
         public String toString() {
             return level + " " + logger + " [" + thread + "] " + message

@@ -42,6 +42,19 @@ class CapturedLogsTest {
     }
 
     @Test
+    void anEventIdentifiesAFailureItCarriesOrNamesByClass() {
+        IllegalStateException failure = new IllegalStateException("listener bug");
+        Event carried = new Event(Level.WARN, CapturedLogs.LIBRARY, "t", "listener threw", failure);
+        Event named = new Event(Level.WARN, CapturedLogs.LIBRARY, "t", "listener threw java.lang.IllegalStateException", null);
+        Event silent = new Event(Level.WARN, CapturedLogs.LIBRARY, "t", "listener threw", new IllegalStateException());
+
+        assertThat(carried.identifies(failure)).isTrue();
+        assertThat(named.identifies(failure)).isTrue();
+        assertThat(silent.identifies(failure)).isFalse();
+        assertThat(named.identifies(new IllegalArgumentException())).isFalse();
+    }
+
+    @Test
     void restoresTheLoggersAfterTheTest() {
         ch.qos.logback.classic.Logger logback = (ch.qos.logback.classic.Logger) library;
         ch.qos.logback.classic.Level levelBefore = logback.getLevel();
