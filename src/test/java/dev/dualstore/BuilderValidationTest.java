@@ -3,6 +3,7 @@ package dev.dualstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -185,11 +186,7 @@ class BuilderValidationTest {
 
     @Test
     void annotationsAloneClassifyAnInterface() {
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("pg", new InMemoryKeyValueStore())
-                .secondary("dynamo", new InMemoryKeyValueStore())
-                .meterRegistry(new SimpleMeterRegistry())
-                .build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(new SimpleMeterRegistry()).build()) {
             backend.proxy().put("k", "v");
             assertThat(backend.proxy().get("k")).isEqualTo("v");
         }

@@ -1,7 +1,9 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
@@ -19,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * User callbacks (listeners, comparators, tickers, keys, even meters) never reach the caller:
@@ -29,6 +32,8 @@ class CallbackIsolationTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void aListenerThrowingAnErrorOnARejectedWriteNeitherReachesTheCallerNorStopsTheFanOut() throws Exception {
@@ -58,6 +63,10 @@ class CallbackIsolationTest {
             assertThat(meters.count("dualstore.callback.errors", "callback", "divergence-listener")).isEqualTo(1);
             assertThat(listenerThreads).singleElement()
                     .satisfies(t -> assertThat(t.getName()).startsWith("dualstore-"));
+            assertThat(logs.warnings(CapturedLogs.LIBRARY))
+                    .anySatisfy(mentioning("KeyValueStore", "'full'", "put", "rejected", "keysToRepair"))
+                    .anySatisfy(mentioning("divergence-listener threw java.lang.AssertionError"))
+                    .noneSatisfy(w -> assertThat(w.message()).contains("listener bug"));
         }
     }
 
@@ -79,6 +88,9 @@ class CallbackIsolationTest {
 
             assertThat(told).hasSize(1);
             assertThat(meters.count("dualstore.callback.errors", "callback", "mismatch-listener")).isEqualTo(1);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement()
+                    .satisfies(mentioning("mismatch-listener threw java.lang.OutOfMemoryError"))
+                    .satisfies(w -> assertThat(w.message()).doesNotContain("listener bug"));
         }
     }
 
@@ -95,6 +107,7 @@ class CallbackIsolationTest {
 
             assertThat(meters.comparisons("error")).isEqualTo(1);
             assertThat(meters.count("dualstore.callback.errors", "callback", "comparator")).isEqualTo(1);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("comparator threw java.lang.AssertionError"));
         }
     }
 
@@ -186,6 +199,8 @@ class CallbackIsolationTest {
             assertThat(secondary.puts).containsExactly("a=1");
             assertThat(meters.comparisons("match")).isEqualTo(1);
             assertThat(meters.count("dualstore.callback.errors", "callback", "key")).isEqualTo(2);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("'ByBadKey'", "key threw"))
+                    .noneSatisfy(w -> assertThat(w.message()).contains("no hash for"));
         }
     }
 

@@ -1,9 +1,12 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nothing done for a secondary changes what the caller sees: value, exception, thread. */
 class CallerSeesOnlyThePrimaryTest {
@@ -29,6 +33,8 @@ class CallerSeesOnlyThePrimaryTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
     private MirroringBackend<Accounts> backend;
 
     @AfterEach
@@ -36,19 +42,19 @@ class CallerSeesOnlyThePrimaryTest {
         if (backend != null) {
             backend.close();
         }
+        // Whatever dualstore logged here (mismatches, failures), no account's owner was in it.
+        assertThat(logs.messages()).noneMatch(m -> m.contains("alice") || m.contains("bob") || m.contains("carol"));
     }
 
     private Accounts wrap(Accounts primary, Accounts secondary) {
-        backend = MirroringBackend.builder(Accounts.class)
-                .name("accounts")
-                .primary("old", primary)
-                .secondary("new", secondary)
-                .reads("owner", "ids")
-                .writes("rename")
-                .timeout(Duration.ofSeconds(5))
-                .meterRegistry(registry)
-                .build();
+        backend = accounts(primary, secondary).timeout(Duration.ofSeconds(5)).build();
         return backend.proxy();
+    }
+
+    /** The shared fixture over Accounts, named and classified. */
+    private MirroringBackend.Builder<Accounts> accounts(Accounts primary, Accounts secondary) {
+        return Backends.of(Accounts.class, registry, primary, secondary)
+                .name("accounts").reads("owner", "ids").writes("rename");
     }
 
     @Test
@@ -58,6 +64,8 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(store.owner("1")).isEqualTo("alice");
         assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(meters.comparisons("mismatch")).isEqualTo(1);
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("accounts", "owner", "new", "old", "value"));
     }
 
     @Test
@@ -68,6 +76,10 @@ class CallerSeesOnlyThePrimaryTest {
         Throwable thrown = catchThrowable(() -> store.owner("1"));
 
         assertThat(thrown).isSameAs(failure);
+        // The secondary's answer against the primary's exception: a mismatch, logged.
+        assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("accounts", "owner", "new", "old", "exception"));
     }
 
     @Test
@@ -77,6 +89,8 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(catchThrowable(() -> store.owner("1"))).isSameAs(runtime);
         assertThat(catchThrowable(() -> store.rename("1", "x"))).isSameAs(runtime);
         backend.close();
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("accounts", "owner", "new", "old", "exception"));
 
         StackOverflowError error = new StackOverflowError("deep");
         Accounts errorStore = wrap(new ThrowingAccounts(error), new FixedAccounts("bob"));
@@ -93,6 +107,7 @@ class CallerSeesOnlyThePrimaryTest {
 
         assertThat(meters.comparisons("error")).isEqualTo(1);
         assertThat(meters.writes("error")).isEqualTo(1);
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("accounts", "new", "rename"));
     }
 
     @Test
@@ -159,20 +174,16 @@ class CallerSeesOnlyThePrimaryTest {
 
     @Test
     void throwingCallbacksAreCountedNotThrown() throws Exception {
-        backend = MirroringBackend.builder(Accounts.class)
-                .name("accounts")
-                .primary("old", new FixedAccounts("alice"))
-                .secondary("new", new FixedAccounts("bob"))
-                .reads("owner", "ids")
-                .writes("rename")
+        IllegalStateException comparatorBug = new IllegalStateException("broken comparator");
+        IllegalStateException listenerBug = new IllegalStateException("broken listener");
+        backend = accounts(new FixedAccounts("alice"), new FixedAccounts("bob"))
                 .comparator("ids", (p, s) -> {
-                    throw new IllegalStateException("broken comparator");
+                    throw comparatorBug;
                 })
                 .mismatchListener(m -> {
-                    throw new IllegalStateException("broken listener");
+                    throw listenerBug;
                 })
                 .logMismatches(false)
-                .meterRegistry(registry)
                 .build();
         Accounts store = backend.proxy();
 
@@ -184,18 +195,22 @@ class CallerSeesOnlyThePrimaryTest {
         assertThat(meters.count("dualstore.callback.errors", "callback", "mismatch-listener")).isEqualTo(1);
         assertThat(meters.comparisons("error")).isEqualTo(1);
         assertThat(meters.comparisons("mismatch")).isEqualTo(1);
+        // Logged with the callback's exception (which of the two depends on the thread that ran first
+        // and the log's rate limit).
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(w -> {
+            assertThat(w.message()).contains("accounts");
+            assertThat(w.identifies(comparatorBug) || w.identifies(listenerBug))
+                    .as("identifies the callback's exception").isTrue();
+        });
     }
 
     @Test
     void passthroughIsAnsweredByThePrimaryAlone() throws Exception {
         RecordingAccounts secondary = new RecordingAccounts();
-        backend = MirroringBackend.builder(Accounts.class)
-                .primary("old", new FixedAccounts("alice"))
-                .secondary("new", secondary)
+        backend = Backends.of(Accounts.class, registry, new FixedAccounts("alice"), secondary)
                 .reads("owner")
                 .passthrough("ids")
                 .writes("rename")
-                .meterRegistry(registry)
                 .build();
 
         assertThat(backend.proxy().ids()).containsExactly("alice");

@@ -1,7 +1,10 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * When close() returns, every write the primary applied has reached each secondary or is
@@ -26,6 +30,8 @@ class CloseAccountsForEveryWriteTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     /** Counts calls, and those made once the test said the backend was closed. */
     static final class CountingStore extends InMemoryKeyValueStore {
@@ -54,9 +60,8 @@ class CloseAccountsForEveryWriteTest {
     @Test
     void everyWriteStillQueuedInARunningLaneIsCountedAndListedAndNoStoreIsCalledAfterClose() throws Exception {
         CountingStore slow = new CountingStore();
-        MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore()).secondary("new", slow)
-                .threads(1).promoteTimeout(Duration.ofMillis(20)).meterRegistry(registry).build();
+        MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, new InMemoryKeyValueStore(), slow)
+                .name("closing").threads(1).promoteTimeout(Duration.ofMillis(20)).build();
         KeyValueStore store = backend.proxy();
         int writes = 300;
         for (int i = 0; i < writes; i++) {
@@ -74,7 +79,8 @@ class CloseAccountsForEveryWriteTest {
         assertThat(counted).isEqualTo(writes);
         assertThat(meters.writes("rejected")).as("close() was short: most were still queued").isPositive();
         assertThat(slow.callsAfterClose).as("no store call after close() returned").hasValue(0);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dualstore-KeyValueStore-"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dualstore-closing-"));
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("closing", "pending"));
     }
 
     @Test

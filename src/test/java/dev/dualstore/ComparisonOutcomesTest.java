@@ -3,6 +3,7 @@ package dev.dualstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualstore.compare.Normalizer;
+import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -61,9 +62,8 @@ class ComparisonOutcomesTest {
     private final Scripted secondary = new Scripted();
 
     private MirroringBackend<Follows> backend(ResultComparator followersComparator) {
-        MirroringBackend.Builder<Follows> b = MirroringBackend.builder(Follows.class).name("follows")
-                .primary("pg", primary).secondary("dynamo", secondary)
-                .mismatchListener(mismatches::add).logMismatches(false).meterRegistry(registry);
+        MirroringBackend.Builder<Follows> b = Backends.of(Follows.class, registry, primary, secondary).name("follows")
+                .mismatchListener(mismatches::add).logMismatches(false);
         if (followersComparator != null) {
             b.comparator("followers", followersComparator);
         }
@@ -120,8 +120,8 @@ class ComparisonOutcomesTest {
             assertThat(mismatches).singleElement().satisfies(m -> {
                 assertThat(m.backend()).isEqualTo("follows");
                 assertThat(m.method()).isEqualTo("followers");
-                assertThat(m.store()).isEqualTo("dynamo");
-                assertThat(m.primary()).isEqualTo("pg");
+                assertThat(m.store()).isEqualTo("new");
+                assertThat(m.primary()).isEqualTo("old");
                 assertThat(m.arguments()).containsExactly("chan");
                 assertThat(m.expected().value()).isEqualTo(List.of(A, B));
                 assertThat(m.actual().value()).isEqualTo(List.of(B, A));

@@ -1,8 +1,10 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.FakeTicker;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deadlines run on the backend's ticker, and no listener can stall or kill them. */
 class DeadlineTest {
@@ -21,6 +24,8 @@ class DeadlineTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void aDeadlineFiresWhenTheTickerPassesItNotWhenRealTimeDoes() throws Exception {
@@ -41,6 +46,8 @@ class DeadlineTest {
             assertThat(backend.drain(WAIT)).isTrue();
             assertThat(meters.writes("timeout")).isEqualTo(1);
             assertThat(backend.keysToRepair("new")).containsExactly("k");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement()
+                    .satisfies(mentioning("'new'", "put", "(timeout)", "keysToRepair(\"new\")"));
         }
     }
 
@@ -69,6 +76,7 @@ class DeadlineTest {
 
             assertThat(meters.writes("timeout")).isEqualTo(2);
             assertThat(meters.count("dualstore.callback.errors", "callback", "divergence-listener")).isEqualTo(2);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("divergence-listener threw java.lang.StackOverflowError"));
         }
     }
 
@@ -109,6 +117,7 @@ class DeadlineTest {
             listenerMayReturn.countDown();
             assertThat(backend.drain(WAIT)).isTrue();
             assertThat(told).containsExactly("first", "second");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("(timeout)"));
         }
     }
 }

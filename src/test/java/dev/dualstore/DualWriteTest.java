@@ -1,8 +1,11 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.ManualExecutor;
@@ -13,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Stage#DUAL_WRITE}: the secondary is written on the caller's thread before the call
@@ -26,6 +30,8 @@ class DualWriteTest {
     private final ScriptedKeyValueStore primary = new ScriptedKeyValueStore();
     private final ScriptedKeyValueStore secondary = new ScriptedKeyValueStore();
     private final List<Divergence> divergences = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void dualWriteSecondaryIsWrittenOnTheCallersThreadBeforeTheCallReturns() {
@@ -59,9 +65,8 @@ class DualWriteTest {
                 super.put(key, value);
             }
         };
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .name("dual").primary("a", first).secondary("b", second).stage("b", Stage.DUAL_WRITE)
-                .executor(executor).meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, first, second)
+                .name("dual").stage("new", Stage.DUAL_WRITE).executor(executor).build()) {
             backend.proxy().put("k", "v");
         }
         assertThat(order).containsExactly("primary", "secondary");
@@ -92,17 +97,17 @@ class DualWriteTest {
             assertThat(primary.snapshot()).containsEntry("value:k", "v");
             assertThat(meters.writes("error")).isEqualTo(1);
             assertThat(meters.writes("success")).isZero();
-            assertThat(backend.keysToRepair("b")).containsExactly("k");
+            assertThat(backend.keysToRepair("new")).containsExactly("k");
             assertThat(divergences).as("listeners never run on the caller's thread").isEmpty();
             executor.runAll();
             assertThat(divergences).singleElement().satisfies(d -> {
-                assertThat(d.store()).isEqualTo("b");
+                assertThat(d.store()).isEqualTo("new");
                 assertThat(d.method()).isEqualTo("put");
                 assertThat(d.key()).isEqualTo("k");
                 assertThat(d.reason()).isEqualTo(Divergence.Reason.ERROR);
                 assertThat(d.cause()).isSameAs(failure);
             });
-
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("dual", "new", "put"));
         }
     }
 
@@ -112,6 +117,8 @@ class DualWriteTest {
         try (MirroringBackend<KeyValueStore> backend = builder().build()) {
             backend.proxy().put("k", "v");
             assertThat(meters.writes("error")).isEqualTo(1);
+            executor.runAll();
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("dual", "new", "put"));
         }
     }
 
@@ -123,16 +130,17 @@ class DualWriteTest {
             Throwable thrown = catchThrowable(() -> backend.proxy().put("k", "v"));
 
             assertThat(thrown).isInstanceOfSatisfying(DualWriteException.class, e -> {
-                assertThat(e.store()).isEqualTo("b");
+                assertThat(e.store()).isEqualTo("new");
                 assertThat(e.method()).isEqualTo("put");
-                assertThat(e).hasMessageContaining("'b'").hasMessageContaining("put");
+                assertThat(e).hasMessageContaining("'new'").hasMessageContaining("put");
             });
             assertThat(thrown.getCause()).isSameAs(failure);
             assertThat(primary.snapshot()).as("the primary already applied the write").containsEntry("value:k", "v");
             assertThat(meters.writes("error")).isEqualTo(1);
-            assertThat(backend.keysToRepair("b")).containsExactly("k");
+            assertThat(backend.keysToRepair("new")).containsExactly("k");
             executor.runAll();
             assertThat(divergences).extracting(Divergence::reason).containsExactly(Divergence.Reason.ERROR);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("dual", "new", "put"));
         }
     }
 
@@ -141,7 +149,7 @@ class DualWriteTest {
         try (MirroringBackend<KeyValueStore> backend = builder().dualWriteFailure(DualWriteFailure.FAIL).build()) {
             backend.proxy().put("k", "v");
             assertThat(secondary.snapshot()).isEqualTo(primary.snapshot());
-            assertThat(backend.keysToRepair("b")).isEmpty();
+            assertThat(backend.keysToRepair("new")).isEmpty();
         }
     }
 
@@ -161,26 +169,23 @@ class DualWriteTest {
     @Test
     void shadowSecondariesBesideADualWriteSecondaryStillGetTheWriteOffThread() {
         InMemoryKeyValueStore shadow = new InMemoryKeyValueStore();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .name("dual").primary("a", primary).secondary("b", secondary).secondary("c", shadow)
-                .stage("b", Stage.DUAL_WRITE).executor(executor).meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, primary, secondary)
+                .secondary("shadow", shadow).name("dual").stage("new", Stage.DUAL_WRITE).executor(executor).build()) {
             backend.proxy().put("k", "v");
 
             assertThat(secondary.snapshot()).containsEntry("value:k", "v");
-            assertThat(shadow.snapshot()).as("c gets it off-thread").isEmpty();
+            assertThat(shadow.snapshot()).as("shadow gets it off-thread").isEmpty();
             executor.runAll();
             assertThat(shadow.snapshot()).isEqualTo(primary.snapshot());
         }
     }
 
+    /** The shared fixture with 'new' in dual write, telling this test of every divergence and its thread. */
     private MirroringBackend.Builder<KeyValueStore> builder() {
-        return MirroringBackend.builder(KeyValueStore.class)
+        return Backends.keyValue(registry, primary, secondary)
                 .name("dual")
-                .primary("a", primary)
-                .secondary("b", secondary)
-                .stage("b", Stage.DUAL_WRITE)
+                .stage("new", Stage.DUAL_WRITE)
                 .executor(executor)
-                .divergenceListener(divergences::add)
-                .meterRegistry(registry);
+                .divergenceListener(divergences::add);
     }
 }

@@ -1,7 +1,9 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Edge cases hostile testing found in the engine, each pinned down. */
 class EngineEdgeCasesTest {
@@ -19,6 +22,8 @@ class EngineEdgeCasesTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     interface Unkeyed {
         @Read
@@ -109,6 +114,7 @@ class EngineEdgeCasesTest {
             if (!mirrored.isEmpty()) {
                 assertThat(backend.keysToRepair("new")).containsExactly(List.of("a", "b"));
                 assertThat(backend.markRepaired("new", new String[] {"a", "b"})).isTrue();
+                assertThat(logs.warnings(CapturedLogs.LIBRARY)).allSatisfy(mentioning("'new'", "tag", "keysToRepair"));
             }
         }
     }
@@ -135,6 +141,9 @@ class EngineEdgeCasesTest {
 
             backend.markAllRepaired("new");
             assertThat(backend.writesNotListed("new")).isZero();
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement()
+                    .satisfies(mentioning("'new'", "put", "has no key", "writesNotListed(\"new\")"))
+                    .satisfies(w -> assertThat(w.message()).doesNotContain("keysToRepair"));
         }
     }
 
@@ -153,6 +162,9 @@ class EngineEdgeCasesTest {
             assertThat(registry.get("dualstore.pending").tag("store", "new").gauge().value()).isEqualTo(200);
             assertThat(meters.writes("rejected")).isEqualTo(300);
             held.open();
+            assertThat(backend.drain(WAIT)).isTrue();
+            // One line a second at most, and the next one counts what it left out.
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).isNotEmpty().hasSizeLessThan(300);
         }
     }
 }

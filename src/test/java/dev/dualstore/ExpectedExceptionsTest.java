@@ -1,8 +1,11 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Expected exceptions (declared with {@link Read#expected()}, {@link Write#expected()} or the
@@ -25,6 +29,8 @@ class ExpectedExceptionsTest {
     private final MapDirectory secondary = new MapDirectory();
     private final List<Mismatch> mismatches = new CopyOnWriteArrayList<>();
     private final List<Divergence> divergences = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void bothStoresThrowingADeclaredExpectedExceptionIsAMatch() {
@@ -54,6 +60,9 @@ class ExpectedExceptionsTest {
                 assertThat(m.actual().exception()).isSameAs(secondary.lastThrown);
             });
         }
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("directory", "find", "new", "old", "exception"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("Ada"));
     }
 
     @Test
@@ -67,6 +76,9 @@ class ExpectedExceptionsTest {
             assertThat(meters.count("dualstore.comparisons", "result", "mismatch", "kind", "exception")).isEqualTo(1);
             assertThat(meters.comparisons("error")).isZero();
         }
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("directory", "find", "new", "old", "exception"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("Ada"));
     }
 
     @Test
@@ -97,6 +109,9 @@ class ExpectedExceptionsTest {
                     .isEqualTo(1);
             assertThat(meters.count("dualstore.comparisons", "method", "lookup", "result", "error")).isZero();
         }
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("directory", "lookup", "new", "old", "exception"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("only-primary") || m.contains("Ada"));
     }
 
     @Test
@@ -122,7 +137,7 @@ class ExpectedExceptionsTest {
             assertThat(secondary.lastThrown).isInstanceOf(AlreadyExists.class);
             assertThat(meters.writes("success")).isEqualTo(1);
             assertThat(meters.writes("error")).isZero();
-            assertThat(backend.keysToRepair("b")).isEmpty();
+            assertThat(backend.keysToRepair("new")).isEmpty();
             assertThat(divergences).isEmpty();
         }
     }
@@ -131,27 +146,25 @@ class ExpectedExceptionsTest {
     void aDualWriteThatThrowsAnExpectedExceptionIsASuccessEvenUnderTheFailPolicy() throws Exception {
         secondary.names.put("x", "Ada");
         try (MirroringBackend<Directory> backend = builder()
-                .stage("b", Stage.DUAL_WRITE).dualWriteFailure(DualWriteFailure.FAIL).build()) {
+                .stage("new", Stage.DUAL_WRITE).dualWriteFailure(DualWriteFailure.FAIL).build()) {
             backend.proxy().create("x", "Grace");
 
             assertThat(secondary.lastThrown).isInstanceOf(AlreadyExists.class);
             assertThat(meters.writes("success")).isEqualTo(1);
-            assertThat(backend.keysToRepair("b")).isEmpty();
+            assertThat(backend.keysToRepair("new")).isEmpty();
         }
     }
 
+    /** The shared fixture; lookup classified by the builder; the test runs the secondary calls. */
     private MirroringBackend.Builder<Directory> builder() {
-        return MirroringBackend.builder(Directory.class)
+        return Backends.of(Directory.class, registry, primary, secondary)
                 .name("directory")
-                .primary("a", primary)
-                .secondary("b", secondary)
                 .reads("lookup")
                 .key("lookup", 0)
                 .expected("lookup", NotFound.class)
                 .executor(executor)
                 .mismatchListener(mismatches::add)
-                .divergenceListener(divergences::add)
-                .meterRegistry(registry);
+                .divergenceListener(divergences::add);
     }
 
     /** A not-found: a normal answer of a lookup. */

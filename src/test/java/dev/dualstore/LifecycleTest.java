@@ -1,12 +1,21 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.BlockingKeyValueStore;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.Journal;
 import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.ListJournal;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
+import dev.dualstore.testing.ScriptedKeyValueStore;
+import dev.dualstore.testing.ScriptedKeyValueStore.Gate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -15,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Roles, drain and close. */
 class LifecycleTest {
@@ -23,15 +33,12 @@ class LifecycleTest {
     private final MeterReader meters = new MeterReader(registry);
     private final InMemoryKeyValueStore old = new InMemoryKeyValueStore();
     private final InMemoryKeyValueStore fresh = new InMemoryKeyValueStore();
-
-    private MirroringBackend.Builder<KeyValueStore> builder() {
-        return MirroringBackend.builder(KeyValueStore.class).name("kv")
-                .primary("old", old).secondary("new", fresh).meterRegistry(registry);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void promoteSwapsRolesAndPromotingBackRollsBack() {
-        try (MirroringBackend<KeyValueStore> backend = builder().build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).build()) {
             old.put("only-old", "x");
             KeyValueStore store = backend.proxy();
 
@@ -48,11 +55,15 @@ class LifecycleTest {
             assertThat(store.get("only-old")).isEqualTo("x");
             assertThat(backend.stage("new")).isEqualTo(Stage.SHADOW);
         }
+        // Asked about "only-old" while promoted, 'old' answered "x" and 'new' null: logged without either.
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("KeyValueStore", "get", "old", "new", "null"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("only-old"));
     }
 
     @Test
     void promotingTheCurrentPrimaryDoesNothingAndAnUnknownNameIsNamed() {
-        try (MirroringBackend<KeyValueStore> backend = builder().build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).build()) {
             backend.promote("old");
             assertThat(backend.primaryName()).isEqualTo("old");
             assertThatThrownBy(() -> backend.promote("dynamo"))
@@ -64,7 +75,7 @@ class LifecycleTest {
     @Test
     void drainSaysWhetherQueuedWorkFinished() {
         ManualExecutor executor = new ManualExecutor();
-        try (MirroringBackend<KeyValueStore> backend = builder().executor(executor).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).executor(executor).build()) {
             backend.proxy().put("k", "v");
             assertThat(backend.drain(Duration.ofMillis(10))).isFalse();
             assertThat(fresh.get("k")).isNull();
@@ -78,7 +89,7 @@ class LifecycleTest {
 
     @Test
     void afterCloseTheProxyAnswersFromThePrimaryWithoutMirroring() {
-        MirroringBackend<KeyValueStore> backend = builder().build();
+        MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).build();
         KeyValueStore store = backend.proxy();
         store.put("before", "1");
         backend.close();
@@ -97,8 +108,7 @@ class LifecycleTest {
 
     @Test
     void closeStopsTheThreadsTheBackendStarted() throws Exception {
-        MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class).name("closing")
-                .primary("old", old).secondary("new", fresh).meterRegistry(registry).build();
+        MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).name("closing").build();
         backend.proxy().put("k", "v");
         assertThat(threadsNamed("dualstore-closing-")).isNotEmpty();
 
@@ -114,7 +124,7 @@ class LifecycleTest {
     void closeLeavesAnInjectedExecutorRunning() {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            MirroringBackend<KeyValueStore> backend = builder().executor(executor).build();
+            MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).executor(executor).build();
             backend.proxy().put("k", "v");
             backend.close();
             assertThat(executor.isShutdown()).isFalse();
@@ -126,7 +136,7 @@ class LifecycleTest {
 
     @Test
     void aSameThreadExecutorMirrorsBeforeTheCallReturns() {
-        try (MirroringBackend<KeyValueStore> backend = builder().executor(Runnable::run).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).executor(Runnable::run).build()) {
             KeyValueStore store = backend.proxy();
             store.put("k", "v");
             assertThat(fresh.get("k")).isEqualTo("v");
@@ -142,7 +152,7 @@ class LifecycleTest {
 
     @Test
     void promotingAStoreThatReceivesNoWritesIsRefused() {
-        try (MirroringBackend<KeyValueStore> backend = builder().stage("new", Stage.OFF).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, fresh).stage("new", Stage.OFF).build()) {
             assertThatThrownBy(() -> backend.promote("new"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("'new' is OFF");
             assertThat(backend.primaryName()).isEqualTo("old");
@@ -151,14 +161,12 @@ class LifecycleTest {
 
     @Test
     void closeCountsQueuedWorkItDropsAsRejectedAndListsItsKeys() throws Exception {
-        TimeoutAndRejectionTest.BlockingStore slow = new TimeoutAndRejectionTest.BlockingStore();
-        MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", old).secondary("new", slow).threads(1)
-                .timeout(Duration.ofMinutes(1)).promoteTimeout(Duration.ofMillis(100))
-                .meterRegistry(registry).build();
+        BlockingKeyValueStore slow = new BlockingKeyValueStore();
+        MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, old, slow).threads(1)
+                .timeout(Duration.ofMinutes(1)).promoteTimeout(Duration.ofMillis(100)).build();
         KeyValueStore store = backend.proxy();
         store.put("a", "1"); // occupies the only thread until interrupted
-        assertThat(slow.entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(slow.awaitEntered(Duration.ofSeconds(5))).isTrue();
         store.put("b", "1"); // queued behind it
         store.put("b", "2");
         // close() removes the backend's meters from the registry; the meter objects still count.
@@ -168,72 +176,36 @@ class LifecycleTest {
 
         assertThat(rejected.count()).isEqualTo(2);
         assertThat(backend.keysToRepair("new")).contains("b");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("KeyValueStore", "new", "put"));
         // close() interrupts the running call on its way out; the worker notices a moment later.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(slow.interrupted).containsExactly("a"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(slow.interrupted()).containsExactly("a"));
     }
 
     @Test
     void closeNeverThrowsEvenWhileAWriteIsStuckInThePrimary() throws Exception {
-        java.util.concurrent.CountDownLatch inPrimary = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        InMemoryKeyValueStore stuck = new InMemoryKeyValueStore() {
-            @Override
-            public void put(String key, String value) {
-                inPrimary.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                super.put(key, value);
-            }
-        };
-        MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", stuck).secondary("new", fresh).promoteTimeout(Duration.ofMillis(50))
-                .meterRegistry(registry).build();
+        ScriptedKeyValueStore stuck = new ScriptedKeyValueStore();
+        Gate inPrimary = stuck.holdBefore("put", "k");
+        MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, stuck, fresh)
+                .promoteTimeout(Duration.ofMillis(50)).build();
         Thread writer = new Thread(() -> backend.proxy().put("k", "v"));
         writer.start();
-        assertThat(inPrimary.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(inPrimary.awaitArrival(Duration.ofSeconds(5))).isTrue();
 
         backend.close(); // returns although the writer holds the key's lock
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("KeyValueStore"));
 
-        release.countDown();
+        inPrimary.open();
         writer.join(5_000);
         assertThat(writer.isAlive()).isFalse();
         assertThat(stuck.get("k")).isEqualTo("v");
         assertThat(backend.proxy().get("k")).isEqualTo("v");
     }
 
-    /** No @Key: one ordered lane per secondary. */
-    interface Journal {
-        @Write
-        void append(String line);
-
-        @Read
-        List<String> lines();
-    }
-
-    static final class ListJournal implements Journal {
-        private final List<String> lines = new ArrayList<>();
-
-        @Override
-        public synchronized void append(String line) {
-            lines.add(line);
-        }
-
-        @Override
-        public synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-    }
-
     @Test
     void aBurstOfTenThousandWritesFromOneThreadArrivesInFullAndInOrder() {
         ListJournal primary = new ListJournal();
         ListJournal secondary = new ListJournal();
-        try (MirroringBackend<Journal> backend = MirroringBackend.builder(Journal.class)
-                .primary("old", primary).secondary("new", secondary).meterRegistry(registry).build()) {
+        try (MirroringBackend<Journal> backend = Backends.of(Journal.class, registry, primary, secondary).build()) {
             Journal journal = backend.proxy();
             for (int i = 0; i < 10_000; i++) {
                 journal.append("line-" + i);

@@ -3,7 +3,7 @@ package dev.dualstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualstore.metrics.MeterNames;
-import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.KeyValueStore;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -25,9 +25,7 @@ class MetricsTest {
 
     @Test
     void everyMeterOfOneNameHasTheSameTagKeys() {
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class).name("kv")
-                .primary("old", new InMemoryKeyValueStore()).secondary("new", new InMemoryKeyValueStore())
-                .meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry).name("kv").build()) {
             backend.proxy().put("k", "v");
             backend.proxy().get("k");
             assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
@@ -47,9 +45,7 @@ class MetricsTest {
 
     @Test
     void recordsBothStoresTimingsByRoleAndTheComparisonResult() {
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class).name("kv")
-                .primary("old", new InMemoryKeyValueStore()).secondary("new", new InMemoryKeyValueStore())
-                .meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry).name("kv").build()) {
             backend.proxy().get("k");
             assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
 
@@ -72,9 +68,7 @@ class MetricsTest {
 
     @Test
     void theLibraryTurnsOnNoPercentilesOrHistograms() {
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore()).secondary("new", new InMemoryKeyValueStore())
-                .meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry).build()) {
             backend.proxy().get("k");
             assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
             assertThat(registry.find(MeterNames.CALLS).timers()).allSatisfy(t -> {
@@ -85,10 +79,9 @@ class MetricsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // building the backend registers the meters; the body only reads them
     void mismatchCountersExistForEveryKindBeforeTheFirstMismatch() {
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore()).secondary("new", new InMemoryKeyValueStore())
-                .meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry).build()) {
             Set<String> kinds = registry.find(MeterNames.COMPARISONS).tags("method", "get", "store", "new", "result", "mismatch")
                     .counters().stream().map(c -> c.getId().getTag("kind")).collect(Collectors.toSet());
             assertThat(kinds).containsExactlyInAnyOrder("order", "missing", "extra", "value", "exception", "null", "type");

@@ -1,8 +1,10 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
@@ -12,12 +14,15 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** repair(store, key, action) runs in the key's write fence: it never races a live write to the key. */
 class OrderedRepairTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void aRepairWaitsForTheKeysQueuedWritesAndLiveWritesWaitForTheRepair() throws Exception {
@@ -97,6 +102,7 @@ class OrderedRepairTest {
             })).isInstanceOf(java.io.IOException.class);
 
             assertThat(backend.keysToRepair("new")).containsExactly("b");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).isNotEmpty().allSatisfy(mentioning("'new'", "put", "error"));
         }
     }
 
@@ -121,6 +127,7 @@ class OrderedRepairTest {
             assertThat(backend.drain(WAIT)).isTrue();
             assertThat(failures).singleElement().isInstanceOf(IllegalStateException.class);
             assertThat(backend.keysToRepair("new")).containsExactly("k");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement().satisfies(mentioning("'new'", "put"));
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.dualstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CallerThreads;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.ManualExecutor;
@@ -14,12 +16,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deterministic checks of the per-key guarantees: a slow key does not hold back other keys, a
@@ -34,13 +34,8 @@ class PerKeyLanesTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
-    private final ExecutorService callers = Executors.newCachedThreadPool();
-
-    @AfterEach
-    void stopCallers() throws InterruptedException {
-        callers.shutdownNow();
-        callers.awaitTermination(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    final CallerThreads callers = new CallerThreads();
 
     @Test
     void aSecondaryStuckOnOneKeyDoesNotHoldBackShadowWritesToOtherKeys() throws Exception {
@@ -158,9 +153,8 @@ class PerKeyLanesTest {
         InMemoryKeyValueStore primary = new InMemoryKeyValueStore();
         InMemoryKeyValueStore secondary = new InMemoryKeyValueStore();
         ManualExecutor executor = new ManualExecutor();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .name("lanes").primary("a", primary).secondary("b", secondary)
-                .stage("b", Stage.DUAL_WRITE).executor(executor).meterRegistry(registry).build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, primary, secondary)
+                .name("lanes").stage("new", Stage.DUAL_WRITE).executor(executor).build()) {
             KeyValueStore store = backend.proxy();
 
             store.put("k", "v1");
@@ -177,13 +171,9 @@ class PerKeyLanesTest {
         }
     }
 
+    /** The shared fixture, with a deadline no gate outlasts. */
     private MirroringBackend.Builder<KeyValueStore> backend(KeyValueStore primary, KeyValueStore secondary) {
-        return MirroringBackend.builder(KeyValueStore.class)
-                .name("lanes")
-                .primary("a", primary)
-                .secondary("b", secondary)
-                .timeout(NO_TIMEOUT)
-                .meterRegistry(registry);
+        return Backends.keyValue(registry, primary, secondary).name("lanes").timeout(NO_TIMEOUT);
     }
 
     private static long otherKeysArrived(ScriptedKeyValueStore store) {

@@ -7,7 +7,9 @@ import static dev.dualstore.testing.StoreAssertions.assertSameSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.Journal;
 import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.ListJournal;
 import dev.dualstore.testing.MeterReader;
 import dev.dualstore.testing.Pacer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -124,27 +126,26 @@ class PerKeyOrderingStressTest {
     @Test
     void writesWithoutAKeyReachEachSecondaryInEachCallersOrder() throws Exception {
         int recordsPerThread = 1_500;
-        Journal primary = new Journal();
-        Journal b = new Journal();
-        Journal c = new Journal();
-        try (MirroringBackend<EventLog> backend = MirroringBackend.builder(EventLog.class)
+        ListJournal primary = new ListJournal();
+        ListJournal b = new ListJournal();
+        ListJournal c = new ListJournal();
+        try (MirroringBackend<Journal> backend = MirroringBackend.builder(Journal.class)
                 .name("journal").primary("a", primary).secondary("b", b).secondary("c", c)
-                .writes("record").passthrough("entries")
                 .meterRegistry(registry).build()) {
-            EventLog log = backend.proxy();
+            Journal journal = backend.proxy();
 
             runConcurrently(THREADS, t -> {
                 for (int i = 0; i < recordsPerThread; i++) {
-                    log.record(t + ":" + i);
+                    journal.append(t + ":" + i);
                 }
             });
 
             assertThat(backend.drain(DRAIN)).isTrue();
-            List<String> entries = primary.entries();
+            List<String> entries = primary.lines();
             assertThat(entries).hasSize(THREADS * recordsPerThread);
             for (Journal secondary : List.of(b, c)) {
-                assertThat(secondary.entries()).containsExactlyInAnyOrderElementsOf(entries);
-                assertInProgramOrder(secondary.entries());
+                assertThat(secondary.lines()).containsExactlyInAnyOrderElementsOf(entries);
+                assertInProgramOrder(secondary.lines());
             }
             assertThat(meters.writes("success")).isEqualTo(2.0 * THREADS * recordsPerThread);
             assertThat(meters.writes("rejected")).isZero();
@@ -170,16 +171,10 @@ class PerKeyOrderingStressTest {
 
             runConcurrently(THREADS + 1, t -> {
                 if (t == THREADS) {
-                    try {
-                        for (int i = 0; i < changes; i++) {
-                            pacer.awaitStride();
-                            backend.stage("b", cycle[i % cycle.length]);
-                            applied.add(backend.stage("b"));
-                            pacer.actionDone();
-                        }
-                    } finally {
-                        pacer.finish();
-                    }
+                    pacer.runActions(changes, i -> {
+                        backend.stage("b", cycle[i % cycle.length]);
+                        applied.add(backend.stage("b"));
+                    });
                     return;
                 }
                 SplittableRandom random = new SplittableRandom(t);
@@ -213,27 +208,6 @@ class PerKeyOrderingStressTest {
             assertThat(meters.comparisons("mismatch")).isZero();
             assertThat(meters.comparisons("match") + meters.comparisons("raced")).isPositive().isLessThanOrEqualTo(reads.get());
             assertThat(meters.comparisons("error") + meters.comparisons("timeout") + meters.comparisons("rejected")).isZero();
-        }
-    }
-
-    /** A log without keys: its writes share one ordered lane per secondary. */
-    public interface EventLog {
-        void record(String entry);
-
-        List<String> entries();
-    }
-
-    static final class Journal implements EventLog {
-        private final List<String> entries = new ArrayList<>();
-
-        @Override
-        public synchronized void record(String entry) {
-            entries.add(entry);
-        }
-
-        @Override
-        public synchronized List<String> entries() {
-            return List.copyOf(entries);
         }
     }
 }

@@ -1,8 +1,12 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.EventSink;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.ManualExecutor;
@@ -17,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A percentage rollout by key: a key is always in or always out, so one user sees one behaviour,
@@ -30,6 +35,8 @@ class PercentageRolloutTest {
     private final ManualExecutor executor = new ManualExecutor();
     private final InMemoryKeyValueStore primary = new InMemoryKeyValueStore();
     private final ScriptedKeyValueStore secondary = new ScriptedKeyValueStore();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void aKeyIsAlwaysInOrAlwaysOutOfTheRollout() {
@@ -104,14 +111,17 @@ class PercentageRolloutTest {
             assertThat(secondary.calls()).extracting(c -> c.method() + " " + c.key())
                     .containsExactly("put k", "history k", "get k2");
         }
+        // k2 was written while out of the rollout, so the secondary lacked it: a mismatch, logged without the key.
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("rollout", "get", "new", "old", "null"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("k2"));
     }
 
     @Test
     void writesWithoutAKeyAreMirroredWhateverTheRate() {
         List<String> mirrored = new CopyOnWriteArrayList<>();
-        try (MirroringBackend<Events> backend = MirroringBackend.builder(Events.class)
-                .name("rollout").primary("a", entry -> { }).secondary("b", mirrored::add)
-                .sampleRate(0).executor(executor).meterRegistry(registry).build()) {
+        try (MirroringBackend<EventSink> backend = Backends.of(EventSink.class, registry, entry -> { }, mirrored::add)
+                .name("rollout").sampleRate(0).executor(executor).build()) {
             for (int i = 0; i < 10; i++) {
                 backend.proxy().record("e" + i);
             }
@@ -146,18 +156,8 @@ class PercentageRolloutTest {
         return calls.stream().map(Call::key).collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** The shared fixture; the test runs the secondary calls. */
     private MirroringBackend.Builder<KeyValueStore> builder() {
-        return MirroringBackend.builder(KeyValueStore.class)
-                .name("rollout")
-                .primary("a", primary)
-                .secondary("b", secondary)
-                .executor(executor)
-                .meterRegistry(registry);
-    }
-
-    /** A sink of events without a key. */
-    public interface Events {
-        @Write
-        void record(String event);
+        return Backends.keyValue(registry, primary, secondary).name("rollout").executor(executor);
     }
 }

@@ -92,16 +92,10 @@ class PromoteUnderLoadStressTest {
         Pacer pacer = new Pacer(OPS_BETWEEN_SWAPS);
         runConcurrently(THREADS + 1, t -> {
             if (t == THREADS) {
-                try {
-                    for (int i = 0; i < SWAPS; i++) {
-                        pacer.awaitStride();
-                        backend.promote(backend.primaryName().equals(first) ? second : first);
-                        load.primaries.add(backend.primaryName());
-                        pacer.actionDone();
-                    }
-                } finally {
-                    pacer.finish();
-                }
+                pacer.runActions(SWAPS, i -> {
+                    backend.promote(backend.primaryName().equals(first) ? second : first);
+                    load.primaries.add(backend.primaryName());
+                });
                 return;
             }
             SplittableRandom random = new SplittableRandom(t);

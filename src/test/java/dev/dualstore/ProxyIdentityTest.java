@@ -2,6 +2,7 @@ package dev.dualstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -62,8 +63,7 @@ class ProxyIdentityTest {
     void objectMethodsAreAnsweredByTheProxyAndNeverMirrored() {
         ListNames primary = new ListNames("a");
         ListNames secondary = new ListNames("a");
-        try (MirroringBackend<Names> backend = MirroringBackend.builder(Names.class).name("names")
-                .primary("old", primary).secondary("new", secondary).meterRegistry(registry).build()) {
+        try (MirroringBackend<Names> backend = Backends.of(Names.class, registry, primary, secondary).name("names").build()) {
             Names proxy = backend.proxy();
             Names other = backend.proxy();
 
@@ -80,8 +80,7 @@ class ProxyIdentityTest {
     void anUnclassifiedDefaultMethodRunsOnTheProxySoItsCallsAreMirrored() {
         ListNames primary = new ListNames("a", "b");
         ListNames secondary = new ListNames("a", "b");
-        try (MirroringBackend<Names> backend = MirroringBackend.builder(Names.class)
-                .primary("old", primary).secondary("new", secondary).meterRegistry(registry).build()) {
+        try (MirroringBackend<Names> backend = Backends.of(Names.class, registry, primary, secondary).build()) {
             assertThat(backend.proxy().count()).isEqualTo(2);
             assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
 
@@ -95,8 +94,8 @@ class ProxyIdentityTest {
     void aClassifiedDefaultMethodIsDispatchedToEachStoresImplementation() {
         ListNames primary = new ListNames("a");
         ListNames secondary = new ListNames("b");
-        try (MirroringBackend<Names> backend = MirroringBackend.builder(Names.class)
-                .primary("old", primary).secondary("new", secondary).logMismatches(false).meterRegistry(registry).build()) {
+        try (MirroringBackend<Names> backend = Backends.of(Names.class, registry, primary, secondary)
+                .logMismatches(false).build()) {
             assertThat(backend.proxy().first()).isEqualTo("a");
             assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
 

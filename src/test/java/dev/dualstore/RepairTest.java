@@ -1,8 +1,12 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.EventSink;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.ManualExecutor;
@@ -14,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Divergence is never silent: a shadow write that fails, times out or is rejected lists its key
@@ -28,6 +33,8 @@ class RepairTest {
     private final ScriptedKeyValueStore secondary = new ScriptedKeyValueStore();
     private final List<Divergence> divergences = new CopyOnWriteArrayList<>();
     private final List<Thread> listenerThreads = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void aFailingShadowWriteListsItsKeyAndTellsTheListener() {
@@ -39,13 +46,14 @@ class RepairTest {
             store.put("fine", "v");
             assertThat(backend.drain(WAIT)).isTrue();
 
-            assertThat(backend.keysToRepair("b")).containsExactly("k");
-            assertThat(backend.keysToRepair("a")).isEmpty();
+            assertThat(backend.keysToRepair("new")).containsExactly("k");
+            assertThat(backend.keysToRepair("old")).isEmpty();
             assertThat(meters.writes("error")).isEqualTo(1);
             assertThat(meters.writes("success")).isEqualTo(1);
             assertThat(divergences).singleElement().isEqualTo(
-                    new Divergence("repair", "b", "put", "k", Divergence.Reason.ERROR, failure));
+                    new Divergence("repair", "new", "put", "k", Divergence.Reason.ERROR, failure));
             assertThat(listenerThreads).singleElement().satisfies(t -> assertThat(t.getName()).startsWith("dualstore-repair-"));
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
         }
     }
 
@@ -58,11 +66,12 @@ class RepairTest {
             // The deadline interrupts the held call, which then returns.
             assertThat(backend.drain(WAIT)).isTrue();
 
-            assertThat(backend.keysToRepair("b")).containsExactly("slow");
+            assertThat(backend.keysToRepair("new")).containsExactly("slow");
             assertThat(meters.writes("timeout")).isEqualTo(1);
             assertThat(meters.writes("error") + meters.writes("success")).isZero();
             assertThat(divergences).singleElement().isEqualTo(
-                    new Divergence("repair", "b", "put", "slow", Divergence.Reason.TIMEOUT, null));
+                    new Divergence("repair", "new", "put", "slow", Divergence.Reason.TIMEOUT, null));
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
             never.open();
         }
     }
@@ -75,16 +84,17 @@ class RepairTest {
             store.put("queued", "1");
             store.put("rejected", "2");
 
-            assertThat(backend.keysToRepair("b")).containsExactly("rejected");
+            assertThat(backend.keysToRepair("new")).containsExactly("rejected");
             assertThat(meters.writes("rejected")).isEqualTo(1);
             assertThat(divergences).as("never told on the caller's thread").isEmpty();
 
             executor.runAll();
             assertThat(divergences).singleElement().isEqualTo(
-                    new Divergence("repair", "b", "put", "rejected", Divergence.Reason.REJECTED, null));
+                    new Divergence("repair", "new", "put", "rejected", Divergence.Reason.REJECTED, null));
             assertThat(secondary.snapshot()).containsOnlyKeys("value:queued");
             assertThat(primary.snapshot()).containsOnlyKeys("value:queued", "value:rejected");
         }
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
     }
 
     @Test
@@ -94,12 +104,13 @@ class RepairTest {
             backend.proxy().put("k1", "v");
             backend.proxy().put("k2", "v");
             assertThat(backend.drain(WAIT)).isTrue();
-            assertThat(backend.keysToRepair("b")).containsExactlyInAnyOrder("k1", "k2");
+            assertThat(backend.keysToRepair("new")).containsExactlyInAnyOrder("k1", "k2");
 
-            assertThat(backend.markRepaired("b", "k1")).isTrue();
-            assertThat(backend.markRepaired("b", "k1")).isFalse();
-            assertThat(backend.markRepaired("b", "never-listed")).isFalse();
-            assertThat(backend.keysToRepair("b")).containsExactly("k2");
+            assertThat(backend.markRepaired("new", "k1")).isTrue();
+            assertThat(backend.markRepaired("new", "k1")).isFalse();
+            assertThat(backend.markRepaired("new", "never-listed")).isFalse();
+            assertThat(backend.keysToRepair("new")).containsExactly("k2");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
         }
     }
 
@@ -112,8 +123,9 @@ class RepairTest {
             }
             assertThat(backend.drain(WAIT)).isTrue();
 
-            assertThat(backend.keysToRepair("b")).containsExactly("k");
+            assertThat(backend.keysToRepair("new")).containsExactly("k");
             assertThat(divergences).hasSize(3).extracting(Divergence::key).containsOnly("k");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "append"));
         }
     }
 
@@ -126,10 +138,11 @@ class RepairTest {
             }
             assertThat(backend.drain(WAIT)).isTrue();
 
-            assertThat(backend.keysToRepair("b")).hasSize(2).isSubsetOf("k0", "k1", "k2", "k3", "k4");
+            assertThat(backend.keysToRepair("new")).hasSize(2).isSubsetOf("k0", "k1", "k2", "k3", "k4");
             assertThat(divergences).extracting(Divergence::key)
                     .containsExactlyInAnyOrder("k0", "k1", "k2", "k3", "k4");
             assertThat(meters.writes("error")).isEqualTo(5);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
         }
     }
 
@@ -140,7 +153,7 @@ class RepairTest {
             backend.proxy().append("k", "e");
             assertThat(backend.drain(WAIT)).isTrue();
 
-            assertThat(backend.keysToRepair("b")).isEmpty();
+            assertThat(backend.keysToRepair("new")).isEmpty();
             assertThat(divergences).isEmpty();
         }
     }
@@ -148,42 +161,46 @@ class RepairTest {
     @Test
     void aWriteWithoutAKeyIsToldToTheListenerButNotListed() {
         IllegalStateException failure = new IllegalStateException("secondary down");
-        Audit failing = entry -> {
+        EventSink failing = entry -> {
             throw failure;
         };
-        try (MirroringBackend<Audit> backend = MirroringBackend.builder(Audit.class)
-                .name("repair").primary("a", entry -> { }).secondary("b", failing)
-                .divergenceListener(divergences::add).meterRegistry(registry).build()) {
+        try (MirroringBackend<EventSink> backend = Backends.of(EventSink.class, registry, entry -> { }, failing)
+                .name("repair").divergenceListener(divergences::add).build()) {
             backend.proxy().record("entry");
             assertThat(backend.drain(WAIT)).isTrue();
 
-            assertThat(backend.keysToRepair("b")).isEmpty();
+            assertThat(backend.keysToRepair("new")).isEmpty();
             assertThat(divergences).singleElement().isEqualTo(
-                    new Divergence("repair", "b", "record", null, Divergence.Reason.ERROR, failure));
+                    new Divergence("repair", "new", "record", null, Divergence.Reason.ERROR, failure));
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "record"));
         }
     }
 
     @Test
     void aThrowingDivergenceListenerNeverReachesTheCallerAndIsCounted() {
         ManualExecutor executor = new ManualExecutor();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .name("repair").primary("a", primary).secondary("b", secondary)
-                .executor(executor).maxPending(1)
+        IllegalStateException bug = new IllegalStateException("listener bug");
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, primary, secondary)
+                .name("repair").executor(executor).maxPending(1)
                 .divergenceListener(d -> {
-                    throw new IllegalStateException("listener bug");
+                    throw bug;
                 })
                 .divergenceListener(divergences::add)
-                .meterRegistry(registry).build()) {
+                .build()) {
             KeyValueStore store = backend.proxy();
             store.put("queued", "1");
             store.put("rejected", "2"); // rejected on this thread; the listeners run on the executor
 
             assertThat(primary.get("rejected")).isEqualTo("2");
-            assertThat(backend.keysToRepair("b")).containsExactly("rejected");
+            assertThat(backend.keysToRepair("new")).containsExactly("rejected");
             executor.runAll();
             assertThat(divergences).as("later listeners still told").hasSize(1);
             assertThat(meters.count("dualstore.callback.errors", "callback", "divergence-listener")).isEqualTo(1);
         }
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(w -> {
+            assertThat(w.message()).contains("repair");
+            assertThat(w.identifies(bug)).as("identifies %s", bug).isTrue();
+        });
     }
 
     @Test
@@ -196,21 +213,13 @@ class RepairTest {
         }
     }
 
+    /** The shared fixture, telling this test of every divergence and the thread that told it. */
     private MirroringBackend.Builder<KeyValueStore> builder() {
-        return MirroringBackend.builder(KeyValueStore.class)
+        return Backends.keyValue(registry, primary, secondary)
                 .name("repair")
-                .primary("a", primary)
-                .secondary("b", secondary)
                 .divergenceListener(d -> {
                     divergences.add(d);
                     listenerThreads.add(Thread.currentThread());
-                })
-                .meterRegistry(registry);
-    }
-
-    /** An append-only log without a key. */
-    public interface Audit {
-        @Write
-        void record(String entry);
+                });
     }
 }

@@ -3,6 +3,7 @@ package dev.dualstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
@@ -32,12 +33,7 @@ class SamplingTest {
     }
 
     private MirroringBackend<KeyValueStore> backend(KeyRecorder secondary, double percent) {
-        return MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", secondary)
-                .sampleRate(percent)
-                .meterRegistry(registry)
-                .build();
+        return Backends.keyValue(registry, new InMemoryKeyValueStore(), secondary).sampleRate(percent).build();
     }
 
     @Test
@@ -88,12 +84,8 @@ class SamplingTest {
     @Test
     void aMethodsOwnRateOverridesTheBackendsAtRuntime() {
         KeyRecorder secondary = new KeyRecorder();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", secondary)
-                .sampleRate("get", 0)
-                .meterRegistry(registry)
-                .build()) {
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, new InMemoryKeyValueStore(), secondary)
+                .sampleRate("get", 0).build()) {
             backend.proxy().get("a");
             backend.proxy().history("a");
             assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
@@ -128,9 +120,8 @@ class SamplingTest {
             return null;
         };
         KeyRecorder byName = new KeyRecorder();
-        try (MirroringBackend<RegionStore> regions = MirroringBackend.builder(RegionStore.class)
-                .primary("old", region -> null).secondary("new", secondary)
-                .sampleRate(50).meterRegistry(registry).build();
+        try (MirroringBackend<RegionStore> regions = Backends.of(RegionStore.class, registry, region -> null, secondary)
+                .sampleRate(50).build();
                 MirroringBackend<KeyValueStore> names = backend(byName, 50)) {
             for (Region r : Region.values()) {
                 regions.proxy().get(r);

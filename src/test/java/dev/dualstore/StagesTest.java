@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
@@ -31,13 +32,13 @@ class StagesTest {
     @Test
     void aSecondaryIsInShadowUnlessConfiguredOtherwise() {
         try (MirroringBackend<KeyValueStore> backend = builder().build()) {
-            assertThat(backend.stage("b")).isEqualTo(Stage.SHADOW);
+            assertThat(backend.stage("new")).isEqualTo(Stage.SHADOW);
         }
     }
 
     @Test
     void offSecondaryReceivesNothing() {
-        try (MirroringBackend<KeyValueStore> backend = builder().stage("b", Stage.OFF).build()) {
+        try (MirroringBackend<KeyValueStore> backend = builder().stage("new", Stage.OFF).build()) {
             callEveryMethod(backend.proxy());
             assertThat(backend.drain(WAIT)).isTrue();
 
@@ -49,7 +50,7 @@ class StagesTest {
 
     @Test
     void shadowWritesSecondaryReceivesWritesButNoReadsAreCompared() {
-        try (MirroringBackend<KeyValueStore> backend = builder().stage("b", Stage.SHADOW_WRITES).build()) {
+        try (MirroringBackend<KeyValueStore> backend = builder().stage("new", Stage.SHADOW_WRITES).build()) {
             callEveryMethod(backend.proxy());
             assertThat(backend.drain(WAIT)).isTrue();
 
@@ -81,14 +82,14 @@ class StagesTest {
         try (MirroringBackend<KeyValueStore> backend = builder().build()) {
             KeyValueStore store = backend.proxy();
 
-            backend.stage("b", Stage.OFF);
-            assertThat(backend.stage("b")).isEqualTo(Stage.OFF);
+            backend.stage("new", Stage.OFF);
+            assertThat(backend.stage("new")).isEqualTo(Stage.OFF);
             store.put("off", "1");
             store.get("off");
             assertThat(backend.drain(WAIT)).isTrue();
             assertThat(secondary.calls()).isEmpty();
 
-            backend.stage("b", Stage.SHADOW_WRITES);
+            backend.stage("new", Stage.SHADOW_WRITES);
             store.put("shadow-writes", "2");
             store.get("shadow-writes");
             assertThat(backend.drain(WAIT)).isTrue();
@@ -96,7 +97,7 @@ class StagesTest {
                     .containsExactly("put shadow-writes");
             assertThat(meters.count("dualstore.comparisons")).isZero();
 
-            backend.stage("b", Stage.SHADOW);
+            backend.stage("new", Stage.SHADOW);
             store.put("shadow", "3");
             store.get("shadow");
             assertThat(backend.drain(WAIT)).isTrue();
@@ -104,7 +105,7 @@ class StagesTest {
                     .containsExactly("put shadow-writes", "put shadow", "get shadow");
             assertThat(meters.comparisons("match")).isEqualTo(1);
 
-            backend.stage("b", Stage.DUAL_WRITE);
+            backend.stage("new", Stage.DUAL_WRITE);
             Thread caller = Thread.currentThread();
             store.put("dual", "4");
             assertThat(secondary.calls("put")).last().satisfies(c -> {
@@ -113,7 +114,7 @@ class StagesTest {
             });
 
             // Back to off: nothing more arrives.
-            backend.stage("b", Stage.OFF);
+            backend.stage("new", Stage.OFF);
             int before = secondary.calls().size();
             store.put("off-again", "5");
             assertThat(backend.drain(WAIT)).isTrue();
@@ -123,19 +124,19 @@ class StagesTest {
 
     @Test
     void settingTheStageItAlreadyHasChangesNothing() {
-        try (MirroringBackend<KeyValueStore> backend = builder().stage("b", Stage.SHADOW_WRITES).build()) {
-            backend.stage("b", Stage.SHADOW_WRITES);
-            assertThat(backend.stage("b")).isEqualTo(Stage.SHADOW_WRITES);
+        try (MirroringBackend<KeyValueStore> backend = builder().stage("new", Stage.SHADOW_WRITES).build()) {
+            backend.stage("new", Stage.SHADOW_WRITES);
+            assertThat(backend.stage("new")).isEqualTo(Stage.SHADOW_WRITES);
         }
     }
 
     @Test
     void theStageOfThePrimaryCannotBeReadOrSet() {
         try (MirroringBackend<KeyValueStore> backend = builder().build()) {
-            assertThatThrownBy(() -> backend.stage("a", Stage.OFF))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
-            assertThatThrownBy(() -> backend.stage("a"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
+            assertThatThrownBy(() -> backend.stage("old", Stage.OFF))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'old'");
+            assertThatThrownBy(() -> backend.stage("old"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'old'");
         }
     }
 
@@ -153,10 +154,8 @@ class StagesTest {
     void aStageForAnUnknownStoreOrThePrimaryFailsTheBuildNamingIt() {
         assertThatThrownBy(() -> builder().stage("unknown", Stage.OFF).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown");
-        assertThatThrownBy(() -> MirroringBackend.builder(KeyValueStore.class)
-                .primary("a", primary).secondary("b", secondary).stage("a", Stage.OFF)
-                .meterRegistry(registry).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
+        assertThatThrownBy(() -> Backends.keyValue(registry, primary, secondary).stage("old", Stage.OFF).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'old'");
     }
 
     @Test
@@ -168,7 +167,7 @@ class StagesTest {
             assertThat(slow.awaitArrival(WAIT)).isTrue();
             store.append("k", "2"); // queued behind "1"
 
-            Thread switcher = new Thread(() -> backend.stage("b", Stage.DUAL_WRITE), "switcher");
+            Thread switcher = new Thread(() -> backend.stage("new", Stage.DUAL_WRITE), "switcher");
             switcher.start();
             // The switch holds every write lock while it waits for b's queue to drain.
             await().atMost(WAIT).until(() -> switcher.getState() == Thread.State.TIMED_WAITING);
@@ -182,18 +181,15 @@ class StagesTest {
             writer.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(switcher.isAlive() || writer.isAlive()).isFalse();
 
-            assertThat(backend.stage("b")).isEqualTo(Stage.DUAL_WRITE);
+            assertThat(backend.stage("new")).isEqualTo(Stage.DUAL_WRITE);
             assertThat(secondary.snapshot()).containsEntry("history:k", List.of("1", "2", "3"));
             assertThat(secondary.calls("append")).last().satisfies(c -> assertThat(c.thread()).isSameAs(writer));
         }
     }
 
+    /** The shared fixture, named for the dispatcher threads' names. */
     private MirroringBackend.Builder<KeyValueStore> builder() {
-        return MirroringBackend.builder(KeyValueStore.class)
-                .name("stages")
-                .primary("a", primary)
-                .secondary("b", secondary)
-                .meterRegistry(registry);
+        return Backends.keyValue(registry, primary, secondary).name("stages");
     }
 
     /** Two writes then two reads of what they wrote. */

@@ -1,9 +1,15 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.BlockingKeyValueStore;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
+import dev.dualstore.testing.Journal;
 import dev.dualstore.testing.KeyValueStore;
+import dev.dualstore.testing.ListJournal;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,49 +20,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Secondaries run under a deadline and a bounded queue; neither ever reaches the caller. */
 class TimeoutAndRejectionTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
-
-    /** A secondary whose calls block until released, and which records being interrupted. */
-    static final class BlockingStore extends InMemoryKeyValueStore {
-        final CountDownLatch release = new CountDownLatch(1);
-        final CountDownLatch entered = new CountDownLatch(1);
-        final List<String> interrupted = new CopyOnWriteArrayList<>();
-
-        private void block(String key) {
-            entered.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                interrupted.add(key);
-            }
-        }
-
-        @Override
-        public String get(String key) {
-            block(key);
-            return super.get(key);
-        }
-
-        @Override
-        public void put(String key, String value) {
-            block(key);
-            super.put(key, value);
-        }
-    }
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void aSecondaryPastItsDeadlineIsCountedAsTimeoutAndInterrupted() {
-        BlockingStore slow = new BlockingStore();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", slow)
+        BlockingKeyValueStore slow = new BlockingKeyValueStore();
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, new InMemoryKeyValueStore(), slow)
                 .timeout(Duration.ofMillis(50))
-                .meterRegistry(registry)
                 .build()) {
             KeyValueStore store = backend.proxy();
 
@@ -67,15 +45,16 @@ class TimeoutAndRejectionTest {
             assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(meters.comparisons("timeout")).isEqualTo(1);
             assertThat(meters.writes("timeout")).isEqualTo(1);
-            assertThat(slow.interrupted).containsExactlyInAnyOrder("a", "b");
+            assertThat(slow.interrupted()).containsExactlyInAnyOrder("a", "b");
             assertThat(backend.keysToRepair("new")).containsExactly("b");
             assertThat(meters.timed("dualstore.calls", "store", "new", "outcome", "error")).isEqualTo(2);
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("KeyValueStore", "new", "put"));
         }
     }
 
     @Test
     void aTimedOutCallLeavesNoInterruptBehindForTheNextCallOnTheSameThread() {
-        BlockingStore slow = new BlockingStore();
+        BlockingKeyValueStore slow = new BlockingKeyValueStore();
         List<Boolean> interruptedAtStart = new CopyOnWriteArrayList<>();
         InMemoryKeyValueStore checking = new InMemoryKeyValueStore() {
             @Override
@@ -88,12 +67,9 @@ class TimeoutAndRejectionTest {
                 return slow.get(key);
             }
         };
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", checking)
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, new InMemoryKeyValueStore(), checking)
                 .threads(1)
                 .timeout(Duration.ofMillis(20))
-                .meterRegistry(registry)
                 .build()) {
             backend.proxy().get("a");
             backend.proxy().append("a", "x");
@@ -106,17 +82,14 @@ class TimeoutAndRejectionTest {
 
     @Test
     void aFullQueueRejectsWithoutBlockingTheCaller() throws Exception {
-        BlockingStore slow = new BlockingStore();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", slow)
+        BlockingKeyValueStore slow = new BlockingKeyValueStore();
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, new InMemoryKeyValueStore(), slow)
                 .maxPending(2)
                 .timeout(Duration.ofSeconds(30))
-                .meterRegistry(registry)
                 .build()) {
             KeyValueStore store = backend.proxy();
             store.put("k0", "v");
-            assertThat(slow.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.awaitEntered(Duration.ofSeconds(5))).isTrue();
 
             for (int i = 1; i <= 10; i++) {
                 store.put("k" + i, "v"); // each returns at once: the queue is full, never waited on
@@ -125,25 +98,24 @@ class TimeoutAndRejectionTest {
                 assertThat(store.get("k" + i)).isEqualTo("v");
             }
 
-            slow.release.countDown();
+            slow.release();
             assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
             // k0 ran, one more fitted in the queue; the other nine writes and five reads were rejected.
             assertThat(meters.writes("success")).isEqualTo(2);
             assertThat(meters.writes("rejected")).isEqualTo(9);
             assertThat(meters.comparisons("rejected")).isEqualTo(5);
             assertThat(backend.keysToRepair("new")).hasSize(9).doesNotContain("k0");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("KeyValueStore", "new", "put"))
+                    .allSatisfy(w -> assertThat(w.message()).doesNotContain("k1"));
         }
     }
 
     @Test
     void readsAreShedBeforeWritesSoWritesKeepHalfTheQueue() {
         ManualExecutor paused = new ManualExecutor();
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", new InMemoryKeyValueStore())
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry)
                 .executor(paused)
                 .maxPending(8)
-                .meterRegistry(registry)
                 .build()) {
             KeyValueStore store = backend.proxy();
             for (int i = 0; i < 6; i++) {
@@ -159,15 +131,7 @@ class TimeoutAndRejectionTest {
             assertThat(meters.comparisons("match")).isEqualTo(4);
             assertThat(meters.writes("success")).isEqualTo(4);
         }
-    }
-
-    /** No key: reads are unordered tasks, writes go through one lane. */
-    interface Journal {
-        @Read
-        List<String> lines();
-
-        @Write
-        void append(String line);
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("KeyValueStore", "new", "put"));
     }
 
     @Test
@@ -193,18 +157,8 @@ class TimeoutAndRejectionTest {
                 calls.add("write " + line);
             }
         };
-        Journal primary = new Journal() {
-            @Override
-            public List<String> lines() {
-                return List.of();
-            }
-
-            @Override
-            public void append(String line) {}
-        };
-        try (MirroringBackend<Journal> backend = MirroringBackend.builder(Journal.class)
-                .primary("old", primary).secondary("new", slow)
-                .threads(1).timeout(Duration.ofMinutes(1)).meterRegistry(registry).build()) {
+        try (MirroringBackend<Journal> backend = Backends.of(Journal.class, registry, new ListJournal(), slow)
+                .threads(1).timeout(Duration.ofMinutes(1)).build()) {
             Journal journal = backend.proxy();
             journal.lines(); // occupies the only dispatcher thread
             assertThat(firstReadStarted.await(5, TimeUnit.SECONDS)).isTrue();
@@ -223,13 +177,10 @@ class TimeoutAndRejectionTest {
 
     @Test
     void aRejectingInjectedExecutorIsCountedAndNeverThrown() {
-        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
-                .primary("old", new InMemoryKeyValueStore())
-                .secondary("new", new InMemoryKeyValueStore())
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry)
                 .executor(task -> {
                     throw new RejectedExecutionException("saturated");
                 })
-                .meterRegistry(registry)
                 .build()) {
             KeyValueStore store = backend.proxy();
             store.put("a", "1");
@@ -240,6 +191,9 @@ class TimeoutAndRejectionTest {
             assertThat(meters.writes("rejected")).isEqualTo(2);
             assertThat(meters.comparisons("rejected")).isEqualTo(1);
             assertThat(registry.get("dualstore.pending").tag("store", "new").gauge().value()).isZero();
+            assertThat(backend.keysToRepair("new")).containsExactly("a");
+            // No worker can tell the listeners or log each write; dualstore says so once.
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("KeyValueStore", "refused"));
         }
     }
 }

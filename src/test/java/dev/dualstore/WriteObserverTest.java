@@ -1,9 +1,11 @@
 package dev.dualstore;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualstore.spi.Invocation;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A write observer receives every write the primary applied, in per-key order, and is not a store. */
 class WriteObserverTest {
@@ -23,6 +26,8 @@ class WriteObserverTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @Test
     void receivesEveryAppliedWriteWhateverTheStagesAndTheSampleRate() {
@@ -85,6 +90,9 @@ class WriteObserverTest {
 
             assertThat(meters.count("dualstore.observer.writes", "observer", "journal", "result", "error")).isEqualTo(1);
             assertThat(backend.keysToRepair("journal")).containsExactly("k");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement().satisfies(
+                    mentioning("write observer 'journal'", "put", "java.io.IOException", "keysToRepair(\"journal\")"))
+                    .satisfies(w -> assertThat(w.message()).doesNotContain("disk full"));
         }
     }
 

@@ -80,6 +80,11 @@ final class Deadlines {
         }
         if (w != null) {
             LockSupport.unpark(w);
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(1)); // it ends as soon as it wakes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

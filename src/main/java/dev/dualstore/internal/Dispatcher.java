@@ -219,6 +219,8 @@ final class Dispatcher {
                 call.reject();
             }
         }
+        // Every call has ended or was interrupted; the threads end at once unless a store ignores interrupts.
+        workers.awaitTermination(System.nanoTime() + STOP_GRACE_NANOS);
         return interrupted;
     }
 }

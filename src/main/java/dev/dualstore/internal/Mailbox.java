@@ -26,6 +26,7 @@ final class Mailbox implements Runnable {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    private final LogLimiter refusedLog = new LogLimiter(System::nanoTime, java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
 
     /**
      * @param executor   runs the mailbox on a worker; may throw {@code RejectedExecutionException}
@@ -94,12 +95,20 @@ final class Mailbox implements Runnable {
         } catch (RuntimeException e) {
             // No worker will take it (the backend is closing, or the user's executor refused):
             // what waits is dropped and counted; the next post tries again.
-            Runnable item;
-            while ((item = queue.poll()) != null) {
+            int lost = 0;
+            while (queue.poll() != null) {
                 size.decrementAndGet();
                 dropped.incrementAndGet();
+                lost++;
             }
             scheduled.set(false);
+            progressed.run();
+            // dualstore's own line, rate-limited: the one thing said here, since no worker can say it.
+            if (refusedLog.tryAcquire() >= 0) {
+                LOG.warn("dualstore backend '{}': the executor refused dualstore's work ({}); {} outcome notifications"
+                        + " (log lines, listener calls) dropped; meters and repair listings are exact", backend,
+                        e.getClass().getName(), lost);
+            }
         }
     }
 }

@@ -59,6 +59,18 @@ final class Workers {
         return ownPool != null ? ownPool.shutdownNow() : List.of();
     }
 
+    /** Waits for dualstore's own threads to end, at most until {@code deadline} (a {@link System#nanoTime()}). */
+    void awaitTermination(long deadline) {
+        if (ownPool == null) {
+            return;
+        }
+        try {
+            ownPool.awaitTermination(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** @return whether the current thread is running a task of some backend's workers */
     static boolean onWorker() {
         return WORKING.get() != null;

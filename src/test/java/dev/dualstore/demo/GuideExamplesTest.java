@@ -1,5 +1,6 @@
 package dev.dualstore.demo;
 
+import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +17,7 @@ import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
 import dev.dualstore.compare.Normalizer;
 import dev.dualstore.metrics.MeterNames;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.Meter;
@@ -43,6 +45,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every code example of README.md and docs/guide.md, compiled and run. When an example changes
@@ -55,6 +58,8 @@ class GuideExamplesTest {
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final MeterReader meters = new MeterReader(registry);
     private final List<MirroringBackend<?>> backends = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     @AfterEach
     void closeBackends() {
@@ -372,6 +377,10 @@ class GuideExamplesTest {
             assertThat(m.arguments()).containsExactly("alice", "follows", "channel-1");
         });
         assertThat(Redactor.plain().redact(42)).isEqualTo("42");
+        // The default log still runs beside the listener, and shows the values only as the redactor renders them.
+        assertThat(logs.warnings(CapturedLogs.MISMATCHES))
+                .anySatisfy(mentioning("FollowStore", "getAssoc", "new", "old", "value", "String", "Optional"))
+                .allSatisfy(w -> assertThat(w.message()).doesNotContain("alice", "channel-1"));
     }
 
     // ------------------------------------------------------------------ sampling
@@ -499,6 +508,8 @@ class GuideExamplesTest {
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(oldStore.getAssoc("alice", FollowStore.FOLLOWS, "channel-9")).isPresent(); // primary applied it
         assertThat(backend.keysToRepair("new")).containsExactly("channel-9");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("FollowStore", "new", "follow"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("alice") || m.contains("channel-9"));
     }
 
     // ------------------------------------------------------------------ keys to repair
@@ -543,6 +554,8 @@ class GuideExamplesTest {
         assertThat(newStore.getAssoc("alice", FollowStore.FOLLOWS, "channel-9")).isPresent();
         assertThat(backend.keysToRepair("new")).isEmpty();
         assertThat(meters.writes("error")).isEqualTo(1);
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("FollowStore", "new", "follow"));
+        assertThat(logs.messages()).noneMatch(m -> m.contains("alice") || m.contains("channel-9"));
     }
 
     // ------------------------------------------------------------------ cutover and rollback

@@ -50,4 +50,26 @@ public final class Pacer {
     public void finish() {
         allowed.release(Integer.MAX_VALUE / 2);
     }
+
+    /**
+     * Controller: runs {@code action} {@code times} times (given 0, 1, ...), each once the workers
+     * have made one more stride of calls, then {@link #finish()}es, also when an action throws.
+     */
+    public void runActions(int times, Action action) throws Exception {
+        try {
+            for (int i = 0; i < times; i++) {
+                awaitStride();
+                action.run(i);
+                actionDone();
+            }
+        } finally {
+            finish();
+        }
+    }
+
+    /** One of the controller's actions; gets its index. */
+    @FunctionalInterface
+    public interface Action {
+        void run(int index) throws Exception;
+    }
 }
