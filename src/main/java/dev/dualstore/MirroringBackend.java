@@ -681,7 +681,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
         }
 
         /**
-         * @param ticker the time source for timing calls and rate-limiting logs; default
+         * @param ticker the time source for timing calls and for their deadlines; default
          *               {@link Ticker#system()}
          * @return this builder
          */

@@ -1,8 +1,10 @@
 package dev.dualstore;
 
 /**
- * A source of nanosecond time used to time store calls and rate-limit logs. Injectable so tests
- * control time; the default is {@link System#nanoTime()}. Must be threadsafe.
+ * A source of nanosecond time used to time store calls and to run their deadlines. Injectable so
+ * tests control time (a deadline expires when the ticker passes it); the default is
+ * {@link System#nanoTime()}. Must be threadsafe. A reading that throws is counted as a
+ * {@code ticker} callback error and replaced by {@link System#nanoTime()}.
  */
 @FunctionalInterface
 public interface Ticker {

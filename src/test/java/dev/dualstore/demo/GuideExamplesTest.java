@@ -508,6 +508,7 @@ class GuideExamplesTest {
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(oldStore.getAssoc("alice", FollowStore.FOLLOWS, "channel-9")).isPresent(); // primary applied it
         assertThat(backend.keysToRepair("new")).containsExactly("channel-9");
+        assertThat(backend.drain(DRAIN)).isTrue(); // the WARN is written on a dualstore thread
         assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("FollowStore", "new", "follow"));
         assertThat(logs.messages()).noneMatch(m -> m.contains("alice") || m.contains("channel-9"));
     }
@@ -515,7 +516,7 @@ class GuideExamplesTest {
     // ------------------------------------------------------------------ keys to repair
 
     @Test
-    void keysToRepair() {
+    void keysToRepair() throws Exception {
         OldFollowStore oldStore = new OldFollowStore();
         FailingForChannel newStore = new FailingForChannel("channel-9");
         List<Divergence> told = new CopyOnWriteArrayList<>();
@@ -523,7 +524,7 @@ class GuideExamplesTest {
         MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
                 .primary("old", oldStore)
                 .secondary("new", newStore)
-                .divergenceListener(d -> told.add(d))   // on the thread that saw the failure
+                .divergenceListener(d -> told.add(d))   // on a dualstore thread, never the caller's
                 .meterRegistry(registry)
                 .build();
         // guide: end
@@ -543,11 +544,13 @@ class GuideExamplesTest {
         // guide: repair
         for (Object key : backend.keysToRepair("new")) {
             String channel = (String) key;
-            // Straight from store to store, not through the proxy.
-            for (Follow f : oldStore.followers(channel, Integer.MAX_VALUE)) {
-                newStore.follow(f.from(), f.to(), f.followedAt());
-            }
-            backend.markRepaired("new", channel);
+            backend.repair("new", channel, () -> {
+                // Straight from store to store, never through the proxy (its key fence is held).
+                for (Follow f : oldStore.followers(channel, Integer.MAX_VALUE)) {
+                    newStore.follow(f.from(), f.to(), f.followedAt());
+                }
+                return null;
+            });
         }
         // guide: end
 
