@@ -318,6 +318,9 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private Executor executor;
         private Integer threads;
         private Integer maxPending;
+        private Long maxPendingBytes;
+        private Integer maxConcurrency;
+        private Weigher weigher;
         private Integer repairCapacity;
         private Double sampleRate;
         private Ticker ticker;
@@ -535,9 +538,13 @@ public final class MirroringBackend<T> implements AutoCloseable {
         }
 
         /**
-         * @param threads the size of dualstore's own pool of daemon threads, named
-         *                {@code dualstore-<backend>-<n>}, from 1 to 256; default 4. Threads start
-         *                when work first needs them, so a backend with nothing to mirror starts none.
+         * Gives this backend a pool of its own instead of the dispatcher all backends share by
+         * default (virtual threads on JDK 21 and later; on JDK 17 a pool of twice the processors,
+         * at least 4, named {@code dualstore-<n>}).
+         *
+         * @param threads the size of the backend's own pool of daemon threads, named
+         *                {@code dualstore-<backend>-<n>}, from 1 to 256. Threads start when work
+         *                first needs them, so a backend with nothing to mirror starts none.
          * @return this builder
          */
         public Builder<T> threads(int threads) {
@@ -566,6 +573,58 @@ public final class MirroringBackend<T> implements AutoCloseable {
                 throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending);
             }
             this.maxPending = maxPending;
+            return this;
+        }
+
+        /**
+         * Bounds how many calls run against one store at once: every lane (at most 64, one per
+         * group of keys, each running one call at a time) plus the unordered reads, which take
+         * what is left. On JDK 21 and later, where secondary calls run on virtual threads, this
+         * is what limits the load a slow secondary sees, and its throughput: a 10 ms store at
+         * the default serves up to ~25,000 calls a second. On JDK 17 the pool's threads bound it
+         * first.
+         *
+         * @param calls at least 65 (the lanes and one unordered call); default 256
+         * @return this builder
+         */
+        public Builder<T> maxConcurrency(int calls) {
+            requireUnset(this.maxConcurrency, "maxConcurrency");
+            if (calls <= 64) {
+                throw new IllegalArgumentException("maxConcurrency must be at least 65 (64 lanes and one more), was " + calls);
+            }
+            this.maxConcurrency = calls;
+            return this;
+        }
+
+        /**
+         * Bounds the memory that pending calls of this backend may hold, by the
+         * {@link #weigher(Weigher)}'s estimates: a pending call holds its arguments and the
+         * primary's answer until every secondary has answered. Past it, calls are not mirrored
+         * and count as {@code rejected}; reads may use half of it, so comparisons are shed before
+         * writes. Default: every backend without its own bound shares one of a sixteenth of the
+         * maximum heap ({@link Runtime#maxMemory()}), so many backends together stay safe on a
+         * small heap.
+         *
+         * @param bytes the bound, at least 1
+         * @return this builder
+         */
+        public Builder<T> maxPendingBytes(long bytes) {
+            requireUnset(this.maxPendingBytes, "maxPendingBytes");
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxPendingBytes must be at least 1, was " + bytes);
+            }
+            this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param weigher estimates the memory one pending call holds; runs on the caller's thread,
+         *                so it must be cheap; default {@link Weigher#estimating()}
+         * @return this builder
+         */
+        public Builder<T> weigher(Weigher weigher) {
+            requireUnset(this.weigher, "weigher");
+            this.weigher = Objects.requireNonNull(weigher, "weigher");
             return this;
         }
 
@@ -725,12 +784,15 @@ public final class MirroringBackend<T> implements AutoCloseable {
                     new EngineConfig.Methods(Map.copyOf(classified), Map.copyOf(keys), Map.copyOf(expected),
                             comparator != null ? comparator : ResultComparator.deepEquals(), Map.copyOf(comparators),
                             sampleRate != null ? sampleRate : 100.0, Map.copyOf(methodSampleRates)),
-                    new EngineConfig.Dispatch(executor, threads != null ? threads : 4,
+                    new EngineConfig.Dispatch(executor, threads != null ? threads : 0,
                             maxPending != null ? maxPending : 65_536,
                             timeout != null ? timeout : Duration.ofSeconds(1),
                             promoteTimeout != null ? promoteTimeout : Duration.ofSeconds(5),
                             ticker != null ? ticker : Ticker.system(),
-                            dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT),
+                            dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT,
+                            maxPendingBytes != null ? maxPendingBytes : 0L,
+                            weigher != null ? weigher : Weigher.estimating(),
+                            maxConcurrency != null ? maxConcurrency : 256),
                     new EngineConfig.Reporting(meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
                             List.copyOf(mismatchListeners), List.copyOf(divergenceListeners),
                             logMismatches == null || logMismatches, redactor,

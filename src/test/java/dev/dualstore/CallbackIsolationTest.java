@@ -2,6 +2,7 @@ package dev.dualstore;
 
 import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
@@ -52,6 +53,8 @@ class CallbackIsolationTest {
             KeyValueStore store = backend.proxy();
             store.put("first", "1");
             assertThat(held.awaitArrival(WAIT)).isTrue();
+            // 'later' has applied 'first' and given its only permit back.
+            await().atMost(WAIT).until(() -> registry.get("dualstore.pending").tag("store", "later").gauge().value() == 0);
 
             store.put("second", "2"); // 'full' has no permit left: rejected on this thread
 

@@ -61,7 +61,7 @@ class CloseAccountsForEveryWriteTest {
     void everyWriteStillQueuedInARunningLaneIsCountedAndListedAndNoStoreIsCalledAfterClose() throws Exception {
         CountingStore slow = new CountingStore();
         MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, new InMemoryKeyValueStore(), slow)
-                .name("closing").threads(1).promoteTimeout(Duration.ofMillis(20)).build();
+                .name("close-accounting").threads(1).promoteTimeout(Duration.ofMillis(20)).build();
         KeyValueStore store = backend.proxy();
         int writes = 300;
         for (int i = 0; i < writes; i++) {
@@ -79,8 +79,8 @@ class CloseAccountsForEveryWriteTest {
         assertThat(counted).isEqualTo(writes);
         assertThat(meters.writes("rejected")).as("close() was short: most were still queued").isPositive();
         assertThat(slow.callsAfterClose).as("no store call after close() returned").hasValue(0);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dualstore-closing-"));
-        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("closing", "pending"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dualstore-close-accounting-"));
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("close-accounting", "pending"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -79,12 +80,23 @@ class MetricsTest {
     }
 
     @Test
-    @SuppressWarnings("try") // building the backend registers the meters; the body only reads them
-    void mismatchCountersExistForEveryKindBeforeTheFirstMismatch() {
-        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry).build()) {
-            Set<String> kinds = registry.find(MeterNames.COMPARISONS).tags("method", "get", "store", "new", "result", "mismatch")
-                    .counters().stream().map(c -> c.getId().getTag("kind")).collect(Collectors.toSet());
-            assertThat(kinds).containsExactlyInAnyOrder("order", "missing", "extra", "value", "exception", "null", "type");
+    void aSeriesAppearsTheFirstTimeItCountsSoABackendHasOnlyTheSeriesItUsed() {
+        InMemoryKeyValueStore primary = new InMemoryKeyValueStore();
+        primary.put("k", "v");
+        try (MirroringBackend<KeyValueStore> backend = Backends.keyValue(registry, primary, new InMemoryKeyValueStore())
+                .logMismatches(false).build()) {
+            assertThat(registry.find(MeterNames.COMPARISONS).meters()).isEmpty();
+            assertThat(registry.find(MeterNames.CALLS).meters()).isEmpty();
+            assertThat(registry.find(MeterNames.PENDING).gauges()).hasSize(2);
+
+            backend.proxy().get("k");
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+
+            Set<String> results = registry.find(MeterNames.COMPARISONS).counters().stream()
+                    .map(c -> c.getId().getTag("result") + "/" + c.getId().getTag("kind")).collect(Collectors.toSet());
+            assertThat(results).containsExactly("mismatch/null");
+            assertThat(registry.find(MeterNames.CALLS).timers()).extracting(t -> t.getId().getTag("role"))
+                    .containsExactlyInAnyOrder("primary", "secondary");
         }
     }
 }

@@ -52,7 +52,7 @@ class RepairTest {
             assertThat(meters.writes("success")).isEqualTo(1);
             assertThat(divergences).singleElement().isEqualTo(
                     new Divergence("repair", "new", "put", "k", Divergence.Reason.ERROR, failure));
-            assertThat(listenerThreads).singleElement().satisfies(t -> assertThat(t.getName()).startsWith("dualstore-repair-"));
+            assertThat(listenerThreads).singleElement().satisfies(t -> assertThat(t.getName()).startsWith("dualstore-"));
             assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("repair", "new", "put"));
         }
     }

@@ -69,7 +69,7 @@ class StagesTest {
 
             assertThat(secondary.calls()).extracting(Call::method).containsExactly("put", "append", "get", "history");
             assertThat(secondary.calls()).extracting(c -> c.thread().getName())
-                    .allMatch(name -> name.startsWith("dualstore-stages-"));
+                    .allMatch(name -> name.startsWith("dualstore-"));
             assertThat(secondary.snapshot()).isEqualTo(primary.snapshot());
             assertThat(meters.writes("success")).isEqualTo(2);
             assertThat(meters.comparisons("match")).isEqualTo(2);

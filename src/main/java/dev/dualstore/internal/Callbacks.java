@@ -32,15 +32,18 @@ final class Callbacks {
     static final String DIVERGENCE_LISTENER = "divergence-listener";
     static final String TICKER = "ticker";
     static final String KEY = "key";
+    static final String WEIGHER = "weigher";
 
     private final String backend;
     private final Redactor redactor;
     private final LogLimiter logLimiter;
-    private final AtomicLong comparatorErrors;
-    private final AtomicLong mismatchListenerErrors;
-    private final AtomicLong divergenceListenerErrors;
-    private final AtomicLong tickerErrors;
-    private final AtomicLong keyErrors;
+    private final Meters meters;
+    private final Failures comparatorErrors;
+    private final Failures mismatchListenerErrors;
+    private final Failures divergenceListenerErrors;
+    private final Failures tickerErrors;
+    private final Failures keyErrors;
+    private final Failures weigherErrors;
     private final MismatchListener[] mismatchListeners;
     private final DivergenceListener[] divergenceListeners;
 
@@ -49,11 +52,13 @@ final class Callbacks {
         this.backend = meters.backend();
         this.redactor = redactor;
         this.logLimiter = new LogLimiter(System::nanoTime, TimeUnit.SECONDS.toNanos(1));
-        this.comparatorErrors = meters.callbackErrors(COMPARATOR);
-        this.mismatchListenerErrors = meters.callbackErrors(MISMATCH_LISTENER);
-        this.divergenceListenerErrors = meters.callbackErrors(DIVERGENCE_LISTENER);
-        this.tickerErrors = meters.callbackErrors(TICKER);
-        this.keyErrors = meters.callbackErrors(KEY);
+        this.meters = meters;
+        this.comparatorErrors = new Failures(meters, COMPARATOR);
+        this.mismatchListenerErrors = new Failures(meters, MISMATCH_LISTENER);
+        this.divergenceListenerErrors = new Failures(meters, DIVERGENCE_LISTENER);
+        this.tickerErrors = new Failures(meters, TICKER);
+        this.keyErrors = new Failures(meters, KEY);
+        this.weigherErrors = new Failures(meters, WEIGHER);
         this.mismatchListeners = mismatchListeners.toArray(new MismatchListener[0]);
         this.divergenceListeners = divergenceListeners.toArray(new DivergenceListener[0]);
     }
@@ -88,20 +93,24 @@ final class Callbacks {
         }
     }
 
-    /** Runs a comparator call; the failure, if any, is counted and returned. */
-    Throwable compare(Runnable comparison) {
-        try {
-            comparison.run();
-            return null;
-        } catch (Throwable t) {
-            failed(comparatorErrors, COMPARATOR, t);
-            return t;
-        }
+    /** A comparator (or a normaliser inside it) threw; counted and logged. Worker thread. */
+    void comparatorFailed(Throwable t) {
+        failed(comparatorErrors, COMPARATOR, t);
     }
 
     /** A key whose {@code hashCode} or {@code equals} threw; may run on the caller's thread, so only counts. */
     void keyFailed() {
-        keyErrors.incrementAndGet();
+        keyErrors.count(meters);
+    }
+
+    /** A weigher that threw; on the caller's thread, so only counts. */
+    void weigherFailed() {
+        weigherErrors.count(meters);
+    }
+
+    /** Logs a weigher failure counted on a caller's thread; runs on a worker. */
+    void weigherFailedLog(Throwable t) {
+        log(WEIGHER, t);
     }
 
     /** Logs the key failures counted on callers' threads; runs on a worker. */
@@ -121,15 +130,29 @@ final class Callbacks {
             try {
                 return ticker.read();
             } catch (Throwable t) {
-                tickerErrors.incrementAndGet();
+                tickerErrors.count(meters);
                 return System.nanoTime();
             }
         };
     }
 
-    private void failed(AtomicLong counter, String callback, Throwable t) {
-        counter.incrementAndGet();
+    private void failed(Failures failures, String callback, Throwable t) {
+        failures.count(meters);
         log(callback, t);
+    }
+
+    /** The failures of one kind of callback, and their counter, registered at the first. */
+    private static final class Failures {
+        final AtomicLong count = new AtomicLong();
+        final Meters.Lazy<io.micrometer.core.instrument.FunctionCounter> counter;
+
+        Failures(Meters meters, String callback) {
+            counter = meters.callbackErrorsCounter(callback, count);
+        }
+
+        void count(Meters meters) {
+            meters.failed(count, counter);
+        }
     }
 
     private void log(String callback, Throwable t) {

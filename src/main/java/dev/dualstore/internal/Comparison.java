@@ -1,7 +1,6 @@
 package dev.dualstore.internal;
 
 import dev.dualstore.MismatchKind;
-import dev.dualstore.Outcome;
 import dev.dualstore.compare.Diagnosis;
 
 /**
@@ -26,33 +25,45 @@ record Comparison(Result result, Diagnosis diagnosis) {
     private static final Comparison MATCHED = new Comparison(Result.MATCH, null);
     private static final Comparison FAILED = new Comparison(Result.ERROR, null);
 
-    static Comparison of(MethodPolicy p, Outcome primary, Outcome secondary, Callbacks callbacks) {
-        if (primary.threw() || secondary.threw()) {
-            return ofExceptions(p, primary, secondary);
+    /**
+     * @param primary the primary's {@link Answer}
+     * @param answer  the secondary's {@link Answer}
+     */
+    static Comparison of(MethodPolicy p, Object primary, Object answer, Callbacks callbacks) {
+        Throwable primaryThrew = Answer.thrown(primary);
+        Throwable secondaryThrew = Answer.thrown(answer);
+        if (primaryThrew != null || secondaryThrew != null) {
+            return ofExceptions(p, primaryThrew, secondaryThrew, primary, answer);
         }
-        boolean[] equivalent = new boolean[1];
-        if (callbacks.compare(() -> equivalent[0] = p.comparator.equivalent(primary.value(), secondary.value())) != null) {
+        try {
+            if (p.comparator.equivalent(primary, answer)) {
+                return MATCHED;
+            }
+        } catch (Throwable t) {
+            callbacks.comparatorFailed(t);
             return FAILED;
         }
-        if (equivalent[0]) {
-            return MATCHED;
+        Diagnosis diagnosis;
+        try {
+            diagnosis = p.comparator.diagnose(primary, answer);
+            if (diagnosis == null) {
+                diagnosis = new Diagnosis(MismatchKind.VALUE, "not diagnosed: the comparator returned no diagnosis");
+            }
+        } catch (Throwable t) {
+            callbacks.comparatorFailed(t);
+            diagnosis = new Diagnosis(MismatchKind.VALUE, "not diagnosed: the comparator threw " + t.getClass().getName());
         }
-        Diagnosis[] diagnosis = new Diagnosis[1];
-        Throwable failure = callbacks.compare(() -> diagnosis[0] = p.comparator.diagnose(primary.value(), secondary.value()));
-        if (failure != null || diagnosis[0] == null) {
-            diagnosis[0] = new Diagnosis(MismatchKind.VALUE, "not diagnosed: the comparator "
-                    + (failure != null ? "threw " + failure.getClass().getName() : "returned no diagnosis"));
-        }
-        return new Comparison(Result.MISMATCH, diagnosis[0]);
+        return new Comparison(Result.MISMATCH, diagnosis);
     }
 
-    private static Comparison ofExceptions(MethodPolicy p, Outcome primary, Outcome secondary) {
-        if (primary.threw() && secondary.threw() && primary.exception().getClass() == secondary.exception().getClass()) {
+    private static Comparison ofExceptions(MethodPolicy p, Throwable primaryThrew, Throwable secondaryThrew,
+            Object primary, Object answer) {
+        if (primaryThrew != null && secondaryThrew != null && primaryThrew.getClass() == secondaryThrew.getClass()) {
             return MATCHED;
         }
-        if (!primary.threw() && !p.isExpected(secondary.exception())) {
+        if (primaryThrew == null && !p.isExpected(secondaryThrew)) {
             return FAILED;
         }
-        return new Comparison(Result.MISMATCH, Diagnosis.of(primary, secondary));
+        return new Comparison(Result.MISMATCH, Diagnosis.of(Answer.outcome(primary), Answer.outcome(answer)));
     }
 }

@@ -1,44 +1,43 @@
 package dev.dualstore.internal;
 
 import dev.dualstore.Ticker;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Puts a deadline on secondary calls, in the time of the backend's {@link Ticker}. Each thread
- * that runs calls publishes its current deadline in a slot of its own; one daemon watchdog thread
- * (started with the first deadline) wakes every tick (a tenth of the timeout, between 1 and 50 ms
- * of real time), reads the ticker and expires what is overdue. Arming and finishing a deadline is
- * a thread-local read and two volatile writes: no timer task is scheduled or cancelled per call.
+ * Puts a deadline on each secondary call of one backend, in the time of the backend's
+ * {@link Ticker}. Arming adds the call to a set, finishing removes it: nothing is scheduled or
+ * cancelled per call, and it works the same whether calls run on pooled or virtual threads.
  *
- * <p>Each call races its deadline, and one compare-and-set settles who won: the call, or the
- * deadline. When the deadline wins, the watchdog hands the timeout to {@code onTimeout}, which
- * counts it and posts the rest elsewhere, then interrupts the calling thread: the watchdog never
+ * <p>One daemon thread for the whole JVM, {@code dualstore-deadlines} (started with the first
+ * deadline), wakes every tick (a tenth of the shortest timeout, between 1 and 50 ms of real
+ * time), reads each backend's ticker and expires what is overdue. Each call races its deadline,
+ * and one compare-and-set settles who won. When the deadline wins, {@code onTimeout} counts it
+ * and posts the rest elsewhere, then the calling thread is interrupted: the deadline thread never
  * runs user code, so no callback can stall or kill it. Threadsafe.
  */
 final class Deadlines {
     private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_TICK = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** Told of each expired call, on the watchdog thread; must not block or run user code. */
+    /** Told of each expired call, on the deadline thread; must not block or run user code. */
     interface Expiry {
         void expired(Store store, Observation observation);
     }
 
-    private final String threadName;
     private final Ticker ticker;
     private final long timeoutNanos;
     private final long tickNanos;
     private final Expiry onTimeout;
-    private final CopyOnWriteArrayList<Slot> slots = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Slot> slotOfThisThread = ThreadLocal.withInitial(this::register);
-    private Thread watchdog;
+    private final Set<Deadline> armed = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
+    private boolean watched;
 
-    Deadlines(String backend, Ticker ticker, long timeoutNanos, Expiry onTimeout) {
-        this.threadName = "dualstore-" + backend + "-timer";
+    Deadlines(Ticker ticker, long timeoutNanos, Expiry onTimeout) {
         this.ticker = ticker;
         this.timeoutNanos = timeoutNanos;
         this.tickNanos = Math.max(MIN_TICK, Math.min(MAX_TICK, timeoutNanos / 10));
@@ -54,18 +53,17 @@ final class Deadlines {
         if (stopped) {
             return null;
         }
-        Slot slot = slotOfThisThread.get();
-        Deadline deadline = new Deadline(slot, ticker.read() + timeoutNanos, store, observation);
-        slot.current = deadline;
+        watch();
+        Deadline deadline = new Deadline(this, Thread.currentThread(), ticker.read() + timeoutNanos, store, observation);
+        armed.add(deadline);
         return deadline;
     }
 
     /** Expires every call still running now; the backend is closing. Returns how many. */
     int expireAll() {
         int expired = 0;
-        for (Slot slot : slots) {
-            Deadline d = slot.current;
-            if (d != null && d.expire(onTimeout)) {
+        for (Deadline d : armed) {
+            if (d.expire()) {
                 expired++;
             }
         }
@@ -74,56 +72,25 @@ final class Deadlines {
 
     void shutdown() {
         stopped = true;
-        Thread w;
-        synchronized (this) {
-            w = watchdog;
-        }
-        if (w != null) {
-            LockSupport.unpark(w);
-            try {
-                w.join(TimeUnit.SECONDS.toMillis(1)); // it ends as soon as it wakes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Watchdog.INSTANCE.forget(this);
+    }
+
+    private synchronized void watch() {
+        if (!watched) {
+            watched = true;
+            Watchdog.INSTANCE.watch(this);
         }
     }
 
-    private Slot register() {
-        Slot slot = new Slot(Thread.currentThread());
-        slots.add(slot);
-        synchronized (this) {
-            if (watchdog == null && !stopped) {
-                watchdog = Threads.named(threadName).newThread(this::watch);
-                watchdog.start();
-            }
+    private void expireOverdue() {
+        if (armed.isEmpty()) {
+            return;
         }
-        return slot;
-    }
-
-    private void watch() {
-        while (!stopped) {
-            LockSupport.parkNanos(this, tickNanos);
-            long now = ticker.read();
-            for (Slot slot : slots) {
-                Deadline d = slot.current;
-                if (d != null && now - d.deadlineNanos >= 0) {
-                    d.expire(onTimeout);
-                }
-                if (!slot.owner.isAlive()) {
-                    // Threads of an injected executor may come and go; forget the dead ones.
-                    slots.remove(slot);
-                }
+        long now = ticker.read();
+        for (Deadline d : armed) {
+            if (now - d.deadlineNanos >= 0) {
+                d.expire();
             }
-        }
-    }
-
-    /** The deadline currently armed by one thread. */
-    private static final class Slot {
-        final Thread owner;
-        volatile Deadline current;
-
-        Slot(Thread owner) {
-            this.owner = owner;
         }
     }
 
@@ -135,31 +102,34 @@ final class Deadlines {
         private static final int INTERRUPTED = 3;
 
         private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final Slot slot;
+        private final Deadlines owner;
+        private final Thread caller;
         private final long deadlineNanos;
         private final Store store;
         private final Observation observation;
 
-        private Deadline(Slot slot, long deadlineNanos, Store store, Observation observation) {
-            this.slot = slot;
+        private Deadline(Deadlines owner, Thread caller, long deadlineNanos, Store store, Observation observation) {
+            this.owner = owner;
+            this.caller = caller;
             this.deadlineNanos = deadlineNanos;
             this.store = store;
             this.observation = observation;
         }
 
         /** The deadline passed (or the backend closed) while the call was running; true if this expired it. */
-        private boolean expire(Expiry onTimeout) {
+        private boolean expire() {
             if (!state.compareAndSet(RUNNING, EXPIRED)) {
                 return false;
             }
+            owner.armed.remove(this);
             try {
-                // Posted before the calling thread may go on, so that whoever waits for that
-                // thread's work (drain) also finds the timeout's report waiting.
-                onTimeout.expired(store, observation);
+                // Counted before the calling thread may go on, so that whoever waits for that
+                // thread's work (drain) also finds the timeout counted.
+                owner.onTimeout.expired(store, observation);
             } catch (Throwable t) {
-                // Posting never throws; if it ever did, the watchdog must live on.
+                // Counting never throws; if it ever did, the deadline thread must live on.
             } finally {
-                slot.owner.interrupt();
+                caller.interrupt();
                 state.set(INTERRUPTED);
             }
             return true;
@@ -171,8 +141,8 @@ final class Deadlines {
          * leaks into the next call this thread runs.
          */
         boolean finish() {
-            slot.current = null;
             if (state.compareAndSet(RUNNING, FINISHED)) {
+                owner.armed.remove(this);
                 return true;
             }
             while (state.get() != INTERRUPTED) {
@@ -180,6 +150,44 @@ final class Deadlines {
             }
             Thread.interrupted();
             return false;
+        }
+    }
+
+    /** The one thread that expires deadlines for every backend of the JVM. */
+    private static final class Watchdog implements Runnable {
+        static final Watchdog INSTANCE = new Watchdog();
+        private final CopyOnWriteArrayList<Deadlines> watched = new CopyOnWriteArrayList<>();
+        private Thread thread;
+
+        synchronized void watch(Deadlines deadlines) {
+            watched.add(deadlines);
+            if (thread == null) {
+                thread = Threads.named("dualstore-deadlines").newThread(this);
+                thread.start();
+            }
+            LockSupport.unpark(thread); // it may be parked for a longer tick
+        }
+
+        void forget(Deadlines deadlines) {
+            watched.remove(deadlines);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                long tick = MAX_TICK;
+                for (Deadlines d : watched) {
+                    tick = Math.min(tick, d.tickNanos);
+                }
+                LockSupport.parkNanos(this, tick);
+                for (Deadlines d : watched) {
+                    try {
+                        d.expireOverdue();
+                    } catch (Throwable t) {
+                        // A ticker is guarded and never throws; the thread serves every backend, so it lives on.
+                    }
+                }
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ final class Dispatcher {
     private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Workers workers;
+    private final MemoryBudget memory;
     private final int maxPending;
     private final int readLimit;
     private final Object idle = new Object();
@@ -37,8 +38,9 @@ final class Dispatcher {
     private Reporter reporter;
     private volatile boolean stopped;
 
-    Dispatcher(Workers workers, int maxPending) {
+    Dispatcher(Workers workers, int maxPending, MemoryBudget memory) {
         this.workers = workers;
+        this.memory = memory;
         this.maxPending = maxPending;
         this.readLimit = Math.max(1, maxPending / 2);
     }
@@ -53,7 +55,7 @@ final class Dispatcher {
 
     /** Queues a call in {@code lane} of its store, behind the calls for the same key. */
     void ordered(Lane lane, Observation o, boolean read) {
-        if (!acquire(lane.store, read)) {
+        if (!acquire(lane.store, read, o.weight)) {
             reporter.rejected(lane.store, o);
             return;
         }
@@ -62,7 +64,7 @@ final class Dispatcher {
 
     /** Runs a read without a key on any worker, in no particular order. */
     void unordered(Store s, Observation o) {
-        if (!acquire(s, true)) {
+        if (!acquire(s, true, o.weight)) {
             reporter.rejected(s, o);
             return;
         }
@@ -74,16 +76,28 @@ final class Dispatcher {
         }
     }
 
-    /** Takes a permit without waiting, and without ever counting past the bound. */
-    private boolean acquire(Store s, boolean read) {
+    /**
+     * Takes a permit and the call's weight in memory without waiting, and without ever counting
+     * past either bound.
+     */
+    private boolean acquire(Store s, boolean read, long weight) {
         int limit = read ? readLimit : maxPending;
         AtomicInteger pending = s.pending;
         for (int p = pending.get(); p < limit; p = pending.get()) {
             if (pending.compareAndSet(p, p + 1)) {
-                return true;
+                if (memory.tryAcquire(weight, read)) {
+                    return true;
+                }
+                pending.decrementAndGet();
+                return false;
             }
         }
         return false;
+    }
+
+    private void release(Store s, Observation o) {
+        memory.release(o.weight);
+        s.pending.decrementAndGet();
     }
 
     // ------------------------------------------------------------------ workers
@@ -110,7 +124,26 @@ final class Dispatcher {
             org.slf4j.LoggerFactory.getLogger("dev.dualstore").error("dualstore: mirroring to '{}' failed", s.name, t);
         } finally {
             calling.decrementAndGet();
-            s.pending.decrementAndGet();
+            release(s, o);
+        }
+    }
+
+    /**
+     * Runs an unordered call once the store has room for one more concurrent call: with a thread
+     * per task (virtual threads), this is what bounds the calls a slow secondary receives at once.
+     */
+    void runUnordered(Store s, Observation o) {
+        try {
+            s.unorderedCalls.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reject(s, o);
+            return;
+        }
+        try {
+            run(s, o);
+        } finally {
+            s.unorderedCalls.release();
         }
     }
 
@@ -119,7 +152,7 @@ final class Dispatcher {
         try {
             reporter.rejected(s, o);
         } finally {
-            s.pending.decrementAndGet();
+            release(s, o);
         }
     }
 

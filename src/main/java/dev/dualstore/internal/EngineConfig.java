@@ -7,6 +7,7 @@ import dev.dualstore.Redactor;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
 import dev.dualstore.Ticker;
+import dev.dualstore.Weigher;
 import dev.dualstore.spi.WriteObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -68,15 +69,18 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * How secondary work runs.
      *
      * @param executor         the user's executor, or null for dualstore's own pool
-     * @param threads          the size of dualstore's own pool
+     * @param threads          the size of the backend's own pool; 0: the shared dispatcher
      * @param maxPending       calls that may wait or run per store
      * @param timeout          the deadline of each secondary call
      * @param promoteTimeout   how long promote, stage and close may wait
      * @param ticker           the time source of timers and deadlines
      * @param dualWriteFailure what a failing {@link Stage#DUAL_WRITE} write does
+     * @param maxPendingBytes  the memory pending calls may hold, by estimate; 0: the JVM-wide shared budget
+     * @param weigher          estimates a pending call's memory
+     * @param maxConcurrency   calls that may run against one store at once
      */
     public record Dispatch(Executor executor, int threads, int maxPending, Duration timeout, Duration promoteTimeout,
-            Ticker ticker, DualWriteFailure dualWriteFailure) {}
+            Ticker ticker, DualWriteFailure dualWriteFailure, long maxPendingBytes, Weigher weigher, int maxConcurrency) {}
 
     /**
      * Where outcomes go.

@@ -22,26 +22,29 @@ import dev.dualstore.MismatchKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * The meters of one method on one store, registered through {@link Meters} once at build time,
- * so that recording is a field read and an add, with no registry lookup. Threadsafe (Micrometer meters are).
+ * The meters of one method on one store, each registered through {@link Meters} the first time
+ * it records, so that recording is a field read and an add, with no registry lookup. Threadsafe (Micrometer meters are).
  */
 final class MethodMeters {
-    final Timer primarySuccess;
-    final Timer primaryError;
-    final Timer secondarySuccess;
-    final Timer secondaryError;
-    final Counter match;
-    final Counter error;
-    final Counter timeout;
-    final Counter rejected;
-    final Counter raced;
-    final Counter[] mismatch;
-    final Counter writeSuccess;
-    final Counter writeError;
-    final Counter writeTimeout;
-    final Counter writeRejected;
+    final Meters.Lazy<Timer> primarySuccess;
+    final Meters.Lazy<Timer> primaryError;
+    final Meters.Lazy<Timer> secondarySuccess;
+    final Meters.Lazy<Timer> secondaryError;
+    final Meters.Lazy<Counter> match;
+    final Meters.Lazy<Counter> error;
+    final Meters.Lazy<Counter> timeout;
+    final Meters.Lazy<Counter> rejected;
+    final Meters.Lazy<Counter> raced;
+    final List<Meters.Lazy<Counter>> mismatch;
+    final Meters.Lazy<Counter> writeSuccess;
+    final Meters.Lazy<Counter> writeError;
+    final Meters.Lazy<Counter> writeTimeout;
+    final Meters.Lazy<Counter> writeRejected;
 
     MethodMeters(Meters registry, String method, String store, boolean read) {
         Tags tags = Tags.of(METHOD, method, STORE, store);
@@ -54,10 +57,11 @@ final class MethodMeters {
         timeout = read ? comparison(registry, tags, TIMEOUT, NO_KIND) : null;
         rejected = read ? comparison(registry, tags, REJECTED, NO_KIND) : null;
         raced = read ? comparison(registry, tags, RACED, NO_KIND) : null;
-        mismatch = new Counter[MismatchKind.values().length];
+        List<Meters.Lazy<Counter>> byKind = new ArrayList<>();
         for (MismatchKind k : MismatchKind.values()) {
-            mismatch[k.ordinal()] = read ? comparison(registry, tags, MISMATCH, k.tag()) : null;
+            byKind.add(read ? comparison(registry, tags, MISMATCH, k.tag()) : null);
         }
+        mismatch = Collections.unmodifiableList(byKind);
         boolean write = !read;
         writeSuccess = write ? write(registry, tags, SUCCESS) : null;
         writeError = write ? write(registry, tags, ERROR) : null;
@@ -65,21 +69,21 @@ final class MethodMeters {
         writeRejected = write ? write(registry, tags, REJECTED) : null;
     }
 
-    Timer timer(boolean primary, boolean success) {
+    Meters.Lazy<Timer> timer(boolean primary, boolean success) {
         return primary ? (success ? primarySuccess : primaryError) : (success ? secondarySuccess : secondaryError);
     }
 
-    private static Timer timer(Meters registry, Tags tags, String role, String outcome) {
+    private static Meters.Lazy<Timer> timer(Meters registry, Tags tags, String role, String outcome) {
         return registry.timer(CALLS, "Calls to each store, by role when called and outcome",
                 tags.and(ROLE, role, OUTCOME, outcome));
     }
 
-    private static Counter comparison(Meters registry, Tags tags, String result, String kind) {
+    private static Meters.Lazy<Counter> comparison(Meters registry, Tags tags, String result, String kind) {
         return registry.counter(COMPARISONS, "Read comparisons of a secondary's answer with the primary's",
                 tags.and(RESULT, result, KIND, kind));
     }
 
-    private static Counter write(Meters registry, Tags tags, String result) {
+    private static Meters.Lazy<Counter> write(Meters registry, Tags tags, String result) {
         return registry.counter(WRITES, "Writes shadowed to a secondary", tags.and(RESULT, result));
     }
 }

@@ -57,9 +57,13 @@ public final class MirroringEngine<T> {
         MeterRegistry registry = config.reporting().registry();
         BackendNames.claim(registry, config.name());
         this.meters = new Meters(registry, config.name());
-        this.workers = new Workers(config.name(), config.dispatch().executor(), config.dispatch().threads());
+        EngineConfig.Dispatch d = config.dispatch();
+        this.workers = d.executor() != null ? Workers.injected(d.executor())
+                : d.threads() > 0 ? Workers.ownPool(config.name(), d.threads()) : Workers.shared();
         try {
-            this.dispatcher = new Dispatcher(workers, config.dispatch().maxPending());
+            long maxBytes = config.dispatch().maxPendingBytes();
+            this.dispatcher = new Dispatcher(workers, config.dispatch().maxPending(),
+                    maxBytes > 0 ? new MemoryBudget(maxBytes) : MemoryBudget.shared());
             this.mailbox = new Mailbox(config.name(), workers::execute, dispatcher::progressed);
             this.stores = createStores(storeConfig);
             this.storesByName = byName(stores);
@@ -70,16 +74,16 @@ public final class MirroringEngine<T> {
             WriteFence fence = new WriteFence();
             Reporter reporter = new Reporter(meters, callbacks, fence, mailbox, config.reporting().redactor());
             long timeout = Durations.nanos(config.dispatch().timeout());
-            this.deadlines = new Deadlines(config.name(), ticker, timeout,
-                    (s, o) -> reporter.timedOut(s, o, timeout));
-            dispatcher.start(new SecondaryRunner(reporter, deadlines, ticker), reporter);
+            this.deadlines = new Deadlines(ticker, timeout, (s, o) -> reporter.timedOut(s, o, timeout));
+            dispatcher.start(new SecondaryRunner(reporter, deadlines, ticker, fence), reporter);
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());
             this.sampling = new ProxyHandler.Sampling(config.methods().sampleRate());
             ProxyClasses.Generated<T> proxyClass = ProxyClasses.generate(storeConfig.type(), canonical);
             methods.bindDefaultBodies(proxyClass);
             ProxyHandler handler = new ProxyHandler(config.name(), storeConfig.type(), methods.byMethod(), switchboard,
-                    fence, dispatcher, reporter, ticker, sampling, config.dispatch().dualWriteFailure());
+                    fence, dispatcher, reporter, ticker, sampling, config.dispatch().dualWriteFailure(),
+                    config.dispatch().weigher());
             this.proxy = proxyClass.newInstance(handler);
         } catch (RuntimeException | Error e) {
             meters.removeAll();
@@ -139,10 +143,13 @@ public final class MirroringEngine<T> {
 
     private Store[] createStores(EngineConfig.Stores<T> c) {
         List<Store> all = new ArrayList<>();
-        int repairCapacity = config.reporting().repairCapacity();
-        all.add(new Store(c.primaryName(), c.primary(), 0, false, dispatcher, repairCapacity));
-        c.secondaries().forEach((name, target) -> all.add(new Store(name, target, all.size(), false, dispatcher, repairCapacity)));
-        c.observers().forEach((name, target) -> all.add(new Store(name, target, all.size(), true, dispatcher, repairCapacity)));
+        int repairs = config.reporting().repairCapacity();
+        int concurrency = config.dispatch().maxConcurrency();
+        all.add(new Store(c.primaryName(), c.primary(), 0, false, dispatcher, repairs, concurrency));
+        c.secondaries().forEach((name, target) ->
+                all.add(new Store(name, target, all.size(), false, dispatcher, repairs, concurrency)));
+        c.observers().forEach((name, target) ->
+                all.add(new Store(name, target, all.size(), true, dispatcher, repairs, concurrency)));
         return all.toArray(new Store[0]);
     }
 
@@ -174,7 +181,6 @@ public final class MirroringEngine<T> {
                 s.observerMeters = new ObserverMeters(meters, s.name);
             }
         }
-        meters.registerOwnErrors();
     }
 
     private List<dev.dualstore.MismatchListener> listeners() {

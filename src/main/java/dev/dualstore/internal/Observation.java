@@ -2,6 +2,8 @@ package dev.dualstore.internal;
 
 import dev.dualstore.Outcome;
 import dev.dualstore.spi.Invocation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,6 +16,18 @@ import java.util.List;
  * queue or executor hand-off. Also what a {@code WriteObserver} receives.
  */
 final class Observation implements Invocation {
+    private static final int UNSETTLED = 0;
+    private static final int IN_ORDER = 1;
+    private static final int RACED = 2;
+    private static final VarHandle ORDER;
+
+    static {
+        try {
+            ORDER = MethodHandles.lookup().findVarHandle(Observation.class, "order", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     final String backend;
     final MethodPolicy policy;
     final Object[] args;
@@ -33,9 +47,14 @@ final class Observation implements Invocation {
      * it answered. Zero otherwise.
      */
     final long stamp;
+    /** The estimated bytes the call holds while pending, by the backend's weigher. */
+    final long weight;
+    /** For a keyed read: whether it entered the lanes where the primary saw it; settled once. */
+    @SuppressWarnings("unused") // through ORDER
+    private volatile int order;
 
     Observation(String backend, MethodPolicy policy, Object[] args, Object key, int keyHash, Object value,
-            Throwable thrown, long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp) {
+            Throwable thrown, long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp, long weight) {
         this.backend = backend;
         this.policy = policy;
         this.args = args;
@@ -47,6 +66,25 @@ final class Observation implements Invocation {
         this.roles = roles;
         this.recordsPrimaryTiming = recordsPrimaryTiming;
         this.stamp = stamp;
+        this.weight = weight;
+    }
+
+    /** Caller's thread, after the hand-off of a keyed read: settles its order, unless a worker did first. */
+    void settle(boolean inOrder) {
+        ORDER.compareAndSet(this, UNSETTLED, inOrder ? IN_ORDER : RACED);
+    }
+
+    /**
+     * Worker thread: whether a keyed read may be compared. If the caller has not settled it yet,
+     * settles it now by the same rule, checked later and so only stricter.
+     */
+    boolean inOrder(WriteFence fence) {
+        int settled = order;
+        if (settled == UNSETTLED) {
+            int now = fence.unchanged(keyHash, stamp) ? IN_ORDER : RACED;
+            settled = ORDER.compareAndSet(this, UNSETTLED, now) ? now : order;
+        }
+        return settled == IN_ORDER;
     }
 
     @Override

@@ -13,10 +13,10 @@ import io.micrometer.core.instrument.Tags;
 
 /** The meters of one write observer, registered through {@link Meters}. Threadsafe. */
 final class ObserverMeters {
-    final Counter success;
-    final Counter error;
-    final Counter timeout;
-    final Counter rejected;
+    final Meters.Lazy<Counter> success;
+    final Meters.Lazy<Counter> error;
+    final Meters.Lazy<Counter> timeout;
+    final Meters.Lazy<Counter> rejected;
 
     ObserverMeters(Meters meters, String observer) {
         Tags tags = Tags.of(OBSERVER, observer);
@@ -26,7 +26,7 @@ final class ObserverMeters {
         rejected = counter(meters, tags, REJECTED);
     }
 
-    private static Counter counter(Meters meters, Tags tags, String result) {
+    private static Meters.Lazy<Counter> counter(Meters meters, Tags tags, String result) {
         return meters.counter(OBSERVED, "Writes delivered to a write observer", tags.and(RESULT, result));
     }
 }

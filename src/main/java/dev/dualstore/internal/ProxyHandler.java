@@ -3,6 +3,7 @@ package dev.dualstore.internal;
 import dev.dualstore.DualWriteException;
 import dev.dualstore.DualWriteFailure;
 import dev.dualstore.Ticker;
+import dev.dualstore.Weigher;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -31,11 +32,12 @@ final class ProxyHandler implements InvocationHandler {
     private final Reporter reporter;
     private final Ticker ticker;
     private final Sampling sampling;
+    private final Weigher weigher;
     private final boolean failOnDualWriteError;
 
     ProxyHandler(String backend, Class<?> type, Map<Method, MethodPolicy> policies, Switchboard switchboard,
             WriteFence fence, Dispatcher dispatcher, Reporter reporter, Ticker ticker,
-            Sampling sampling, DualWriteFailure dualWriteFailure) {
+            Sampling sampling, DualWriteFailure dualWriteFailure, Weigher weigher) {
         this.backend = backend;
         this.type = type;
         this.policies = policies;
@@ -45,6 +47,7 @@ final class ProxyHandler implements InvocationHandler {
         this.reporter = reporter;
         this.ticker = ticker;
         this.sampling = sampling;
+        this.weigher = weigher;
         this.failOnDualWriteError = dualWriteFailure == DualWriteFailure.FAIL;
     }
 
@@ -97,7 +100,7 @@ final class ProxyHandler implements InvocationHandler {
             thrown = e.getCause();
         }
         Observation o = new Observation(backend, p, args, key, hash, value, thrown, ticker.read() - start, r,
-                readers[0], stamp);
+                readers[0], stamp, weigh(p, args, value));
         if (key == null) {
             for (Store s : readers) {
                 dispatcher.unordered(s, o);
@@ -112,22 +115,20 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /**
-     * Pinning succeeds only if no write to the key started since the stamp: then the read enters
-     * each lane exactly where the primary saw it among that key's writes. Otherwise it raced.
+     * Queues the read behind its key's writes, then settles whether it is where the primary saw
+     * it among them: only if no write to the key started since the stamp. A write that started
+     * in between may have entered the lanes first, so then the read is counted raced, not
+     * compared. A worker that reaches the read before it is settled checks the same thing itself.
      */
     private void handOffKeyedRead(Observation o, Store[] readers) {
-        long pin = fence.pin(o.keyHash, o.stamp);
-        if (pin == 0L) {
-            reporter.raced(o, readers);
+        if (o.stamp == 0L) {
+            reporter.raced(o, readers); // a write to the key was in progress when the read began
             return;
         }
-        try {
-            for (Store s : readers) {
-                dispatcher.ordered(s.lane(o.keyHash), o, true);
-            }
-        } finally {
-            fence.unpin(o.keyHash, pin);
+        for (Store s : readers) {
+            dispatcher.ordered(s.lane(o.keyHash), o, true);
         }
+        o.settle(fence.unchanged(o.keyHash, o.stamp));
     }
 
     private Object write(MethodPolicy p, Object[] args) throws Throwable {
@@ -136,15 +137,18 @@ final class ProxyHandler implements InvocationHandler {
         }
         Object key = p.keyed() ? p.key(args) : null;
         int hash = 0;
-        long stamp;
+        WriteFence.KeyLock held = null;
         if (key != null) {
             try {
                 hash = Keys.hash(key);
+                held = fence.enterWrite(key, hash);
             } catch (Throwable t) {
                 key = keyFailed(t);
             }
         }
-        stamp = key != null ? fence.lockKey(hash) : fence.lockUnkeyed();
+        if (key == null) {
+            held = fence.enterWrite(null, 0);
+        }
         Object value = null;
         Throwable thrown = null;
         DualWriteException dualWriteFailure = null;
@@ -162,11 +166,7 @@ final class ProxyHandler implements InvocationHandler {
                 dualWriteFailure = mirrorWrite(p, args, key, hash, value, thrown, nanos, r);
             }
         } finally {
-            if (key != null) {
-                fence.unlockKey(hash, stamp);
-            } else {
-                fence.unlockUnkeyed(stamp);
-            }
+            fence.exitWrite(key, hash, held);
         }
         if (thrown != null) {
             throw thrown;
@@ -202,7 +202,8 @@ final class ProxyHandler implements InvocationHandler {
             }
             return failure;
         }
-        Observation o = new Observation(backend, p, args, key, hash, value, thrown, nanos, r, timing, 0L);
+        Observation o = new Observation(backend, p, args, key, hash, value, thrown, nanos, r, timing, 0L,
+                weigh(p, args, value));
         for (Store s : shadows) {
             dispatcher.ordered(key != null ? s.lane(hash) : s.unkeyedLane, o, false);
         }
@@ -225,6 +226,16 @@ final class ProxyHandler implements InvocationHandler {
         }
         reporter.dualWrote(s, p, key, ticker.read() - start, thrown);
         return failOnDualWriteError && !p.applied(thrown) ? new DualWriteException(s.name, p.name, thrown) : null;
+    }
+
+    /** The call's estimated memory while pending; a weigher that throws is counted and replaced by the default. */
+    private long weigh(MethodPolicy p, Object[] args, Object value) {
+        try {
+            return Math.max(0L, weigher.weigh(p.method, args, value));
+        } catch (Throwable t) {
+            reporter.weigherFailed(t);
+            return Weigher.estimating().weigh(p.method, args, value);
+        }
     }
 
     /** The key's {@code hashCode} threw: the call goes on as one without a key. */

@@ -2,7 +2,6 @@ package dev.dualstore.internal;
 
 import dev.dualstore.Divergence;
 import dev.dualstore.Mismatch;
-import dev.dualstore.Outcome;
 import dev.dualstore.Redactor;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +48,12 @@ final class Reporter {
         meters.record(p.meters[r.primary.id].timer(true, thrown == null), nanos);
     }
 
+    /** The weigher threw on the caller's thread: counted now, logged on a worker. */
+    void weigherFailed(Throwable t) {
+        callbacks.weigherFailed();
+        mailbox.post(() -> callbacks.weigherFailedLog(t));
+    }
+
     /** A key's {@code hashCode} threw on the caller's thread: counted now, logged on a worker. */
     void keyFailed(Throwable t) {
         callbacks.keyFailed();
@@ -58,28 +63,30 @@ final class Reporter {
     /**
      * A store answered within its deadline. Worker thread.
      *
-     * @param primary the primary's answer when it differs from the observation's (a future's
-     *                completed value), else null
+     * @param primary the primary's {@link Answer} (a future's completed value, for a method that
+     *                answers with one)
+     * @param answer  the store's {@link Answer}
      */
-    void answered(Store s, Observation o, Outcome primary, Outcome answer, long nanos) {
+    void answered(Store s, Observation o, Object primary, Object answer, long nanos) {
+        Throwable thrown = Answer.thrown(answer);
         if (s.observer) {
-            if (answer.threw()) {
-                observedFailure(s, o, Divergence.Reason.ERROR, answer.exception());
+            if (thrown != null) {
+                observedFailure(s, o, Divergence.Reason.ERROR, thrown);
             } else {
                 meters.increment(s.observerMeters.success);
             }
             return;
         }
         MethodMeters m = o.policy.meters[s.id];
-        meters.record(m.timer(false, !answer.threw()), nanos);
+        meters.record(m.timer(false, thrown == null), nanos);
         if (o.policy.dispatch != MethodPolicy.Dispatch.READ) {
-            wrote(s, o, answer.exception());
+            wrote(s, o, thrown);
         } else if (o.stamp != 0L && o.roles.writesSynchronously(s) && !fence.unchanged(o.keyHash, o.stamp)) {
             // Lane order keeps shadow-written stores comparable; a DUAL_WRITE store is written on
             // callers' threads, so only an unchanged fence proves no write slipped in.
             meters.increment(m.raced);
         } else {
-            compared(s, o, primary != null ? primary : o.outcome(), answer);
+            compared(s, o, primary, answer);
         }
     }
 
@@ -87,8 +94,13 @@ final class Reporter {
     void raced(Observation o, Store[] readers) {
         primaryTiming(o);
         for (Store s : readers) {
-            meters.increment(o.policy.meters[s.id].raced);
+            raced(s, o);
         }
+    }
+
+    /** A read that raced a write to its key, found so by a worker: not compared. */
+    void raced(Store s, Observation o) {
+        meters.increment(o.policy.meters[s.id].raced);
     }
 
     /**
@@ -142,17 +154,17 @@ final class Reporter {
         }
     }
 
-    private void compared(Store s, Observation o, Outcome primary, Outcome answer) {
+    private void compared(Store s, Observation o, Object primary, Object answer) {
         MethodMeters m = o.policy.meters[s.id];
         Comparison c = Comparison.of(o.policy, primary, answer, callbacks);
         switch (c.result()) {
             case MATCH -> meters.increment(m.match);
             case ERROR -> meters.increment(m.error);
             case MISMATCH -> {
-                meters.increment(m.mismatch[c.diagnosis().kind().ordinal()]);
+                meters.increment(m.mismatch.get(c.diagnosis().kind().ordinal()));
                 if (callbacks.hasMismatchListeners()) {
                     callbacks.mismatch(new Mismatch(backend, o.policy.name, s.name, o.roles.primary.name, o.arguments(),
-                            primary, answer, c.diagnosis().kind(), c.diagnosis().difference()));
+                            Answer.outcome(primary), Answer.outcome(answer), c.diagnosis().kind(), c.diagnosis().difference()));
                 }
             }
         }
@@ -173,33 +185,46 @@ final class Reporter {
         diverged(s, o, reason, cause);
     }
 
+    /** Lists the key and tells at once: we are on a worker. */
     private void diverged(Store s, Observation o, Divergence.Reason reason, Throwable cause) {
-        RepairLog.Listing listing = s.repairs.add(o.key);
-        tell(s, o.policy.name, o.key, reason, cause, listing);
+        RepairLog.Listing listing = list(s, o.key);
+        tell(s, o.policy.name, o.key, reason, cause, listing, divergenceLog.tryAcquire());
     }
 
-    /** Lists now; logs and tells listeners later, on a worker. */
+    /**
+     * Lists the key now; posts the log line and the listener calls to a worker, and only when
+     * there is something to post (listeners, or a log line the rate limit lets through), so a
+     * flood of rejections costs no more than counting them.
+     */
     private void listAndPost(Store s, String method, Object key, Divergence.Reason reason, Throwable cause) {
-        RepairLog.Listing listing = s.repairs.add(key);
-        mailbox.post(() -> tell(s, method, key, reason, cause, listing));
+        RepairLog.Listing listing = list(s, key);
+        long suppressed = divergenceLog.tryAcquire();
+        if (suppressed >= 0 || callbacks.hasDivergenceListeners()) {
+            mailbox.post(() -> tell(s, method, key, reason, cause, listing, suppressed));
+        }
     }
 
-    private void tell(Store s, String method, Object key, Divergence.Reason reason, Throwable cause,
-            RepairLog.Listing listing) {
+    private RepairLog.Listing list(Store s, Object key) {
+        RepairLog.Listing listing = s.repairs.add(key);
         if (listing == RepairLog.Listing.KEY_FAILED) {
             callbacks.keyFailed();
         }
-        logDivergence(s, method, reason, cause, listing);
+        return listing;
+    }
+
+    /** @param suppressed what the log limiter said: -1 for no line, else the lines left out before it */
+    private void tell(Store s, String method, Object key, Divergence.Reason reason, Throwable cause,
+            RepairLog.Listing listing, long suppressed) {
+        if (suppressed >= 0) {
+            logDivergence(s, method, reason, cause, listing, suppressed);
+        }
         if (callbacks.hasDivergenceListeners()) {
             callbacks.divergence(new Divergence(backend, s.name, method, key, reason, cause));
         }
     }
 
-    private void logDivergence(Store s, String method, Divergence.Reason reason, Throwable cause, RepairLog.Listing listing) {
-        long suppressed = divergenceLog.tryAcquire();
-        if (suppressed < 0) {
-            return;
-        }
+    private void logDivergence(Store s, String method, Divergence.Reason reason, Throwable cause, RepairLog.Listing listing,
+            long suppressed) {
         String what = s.observer ? "write observer '" + s.name + "' may have missed a write to "
                 : "secondary '" + s.name + "' may have missed a write to ";
         String why = reason.name().toLowerCase(Locale.ROOT) + (cause == null ? "" : ": " + describe(cause));

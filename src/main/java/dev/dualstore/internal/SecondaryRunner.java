@@ -1,6 +1,5 @@
 package dev.dualstore.internal;
 
-import dev.dualstore.Outcome;
 import dev.dualstore.Ticker;
 import dev.dualstore.spi.WriteObserver;
 import java.lang.reflect.InvocationTargetException;
@@ -19,21 +18,27 @@ final class SecondaryRunner {
     private final Reporter reporter;
     private final Deadlines deadlines;
     private final Ticker ticker;
+    private final WriteFence fence;
 
-    SecondaryRunner(Reporter reporter, Deadlines deadlines, Ticker ticker) {
+    SecondaryRunner(Reporter reporter, Deadlines deadlines, Ticker ticker, WriteFence fence) {
         this.reporter = reporter;
         this.deadlines = deadlines;
         this.ticker = ticker;
+        this.fence = fence;
     }
 
     void run(Store s, Observation o) {
         if (o.recordsPrimaryTiming == s) {
             reporter.primaryTiming(o);
         }
+        if (o.stamp != 0L && !o.inOrder(fence)) {
+            reporter.raced(s, o); // overtaken by a write to its key on the way in: not worth calling
+            return;
+        }
         Deadlines.Deadline deadline = deadlines.arm(s, o);
         long start = ticker.read();
-        Outcome answer = call(s, o);
-        Outcome primary = o.policy.answersLater ? completed(o.value, o.thrown) : null;
+        Object answer = call(s, o);
+        Object primary = o.policy.answersLater ? completed(o.value, o.thrown) : Answer.of(o.value, o.thrown);
         long nanos = ticker.read() - start;
         if (deadline != null && !deadline.finish()) {
             return; // the deadline won and was reported
@@ -41,18 +46,19 @@ final class SecondaryRunner {
         reporter.answered(s, o, primary, answer, nanos);
     }
 
-    private static Outcome call(Store s, Observation o) {
+    /** @return what the store returned, or an {@link Answer} of what it threw */
+    private static Object call(Store s, Observation o) {
         try {
             if (s.observer) {
                 ((WriteObserver) s.target).onWrite(o);
-                return Outcome.returned(null);
+                return null;
             }
             Object value = o.policy.method.invoke(s.target, o.args);
-            return o.policy.answersLater ? completed(value, null) : Outcome.returned(value);
+            return o.policy.answersLater ? completed(value, null) : value;
         } catch (InvocationTargetException e) {
-            return Outcome.threw(e.getCause());
+            return Answer.threw(e.getCause());
         } catch (Throwable t) {
-            return Outcome.threw(t);
+            return Answer.threw(t);
         }
     }
 
@@ -60,25 +66,25 @@ final class SecondaryRunner {
      * What a future-returning call ended with: the future's value or failure, waited for under
      * the deadline (which interrupts the wait). A call that threw, or returned null, is taken as is.
      */
-    private static Outcome completed(Object value, Throwable thrown) {
+    private static Object completed(Object value, Throwable thrown) {
         if (thrown != null) {
-            return Outcome.threw(thrown);
+            return Answer.threw(thrown);
         }
         try {
             if (value instanceof CompletionStage<?> stage) {
-                return Outcome.returned(stage.toCompletableFuture().get());
+                return stage.toCompletableFuture().get();
             }
             if (value instanceof Future<?> future) {
-                return Outcome.returned(future.get());
+                return future.get();
             }
-            return Outcome.returned(value);
+            return value;
         } catch (ExecutionException | CompletionException e) {
-            return Outcome.threw(e.getCause() != null ? e.getCause() : e);
+            return Answer.threw(e.getCause() != null ? e.getCause() : e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.threw(e);
+            return Answer.threw(e);
         } catch (Throwable t) {
-            return Outcome.threw(t);
+            return Answer.threw(t);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dualstore.internal;
 
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,10 +26,12 @@ final class Store {
     /** Unordered calls (reads without a key) in flight, for drain. */
     final InFlight unordered = new InFlight();
     final RepairLog repairs;
+    /** Unordered calls that may run against this store at once; lanes are bounded by their number. */
+    final Semaphore unorderedCalls;
     /** The observer's own meters; null for a store. Set once, before the proxy exists. */
     ObserverMeters observerMeters;
 
-    Store(String name, Object target, int id, boolean observer, Dispatcher dispatcher, int repairCapacity) {
+    Store(String name, Object target, int id, boolean observer, Dispatcher dispatcher, int repairCapacity, int concurrency) {
         this.name = name;
         this.target = target;
         this.id = id;
@@ -38,6 +41,7 @@ final class Store {
         }
         this.unkeyedLane = new Lane(dispatcher, this);
         this.repairs = new RepairLog(repairCapacity);
+        this.unorderedCalls = new Semaphore(Math.max(1, concurrency - LANES));
     }
 
     /** The lane of a keyed call, by the key's spread hash. */

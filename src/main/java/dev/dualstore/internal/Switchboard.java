@@ -78,8 +78,8 @@ final class Switchboard {
         requireOpen();
         int hash = Keys.hash(key);
         long deadline = System.nanoTime() + promoteTimeoutNanos;
-        long stamp = fence.tryLockKey(hash, promoteTimeoutNanos);
-        if (stamp == 0L) {
+        WriteFence.KeyLock held = fence.tryLockKey(key, promoteTimeoutNanos);
+        if (held == null) {
             throw new IllegalStateException(what + " did not start: writes to the key did not finish within " + promoteTimeout);
         }
         try {
@@ -91,7 +91,7 @@ final class Switchboard {
             store.repairs.remove(key);
             return result;
         } finally {
-            fence.unlockKey(hash, stamp);
+            fence.unlockKey(key, held);
         }
     }
 
@@ -106,9 +106,10 @@ final class Switchboard {
                 return;
             }
             long deadline = System.nanoTime() + promoteTimeoutNanos;
-            long[] paused = null;
+            boolean paused = false;
             try {
-                paused = fence.pauseAll(deadline, "close()");
+                fence.pauseAll(deadline, "close()");
+                paused = true;
             } catch (IllegalStateException e) {
                 // A write stuck in its primary call must not stop a shutdown: close without the fence.
                 LOG.warn("dualstore backend '{}': closing while writes are still in progress", backend);
@@ -116,8 +117,8 @@ final class Switchboard {
             try {
                 roles = current.close();
             } finally {
-                if (paused != null) {
-                    fence.resume(paused);
+                if (paused) {
+                    fence.resume();
                 }
             }
             boolean drained = !Workers.onWorker() && dispatcher.await(dispatcher.allDone(stores), deadline);
@@ -132,7 +133,7 @@ final class Switchboard {
 
     private void change(Store drained, Roles next, String action) {
         long deadline = System.nanoTime() + promoteTimeoutNanos;
-        long[] paused = fence.pauseAll(deadline, action);
+        fence.pauseAll(deadline, action);
         try {
             BooleanSupplier done = dispatcher.orderedDone(drained);
             if (!dispatcher.await(done, deadline)) {
@@ -140,8 +141,9 @@ final class Switchboard {
                         + "' did not finish within " + promoteTimeout + "; roles unchanged, writes resumed");
             }
             roles = next;
+            fence.invalidateReads();
         } finally {
-            fence.resume(paused);
+            fence.resume();
         }
     }
 

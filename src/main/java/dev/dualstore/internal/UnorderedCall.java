@@ -25,7 +25,7 @@ final class UnorderedCall implements Runnable {
     public void run() {
         boolean entered = Workers.enter();
         try {
-            dispatcher.run(store, observation);
+            dispatcher.runUnordered(store, observation);
         } finally {
             Workers.exit(entered);
             ended();

@@ -1,47 +1,105 @@
 package dev.dualstore.internal;
 
+import java.lang.reflect.Method;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The threads that run a backend's secondary work: the user's executor, or dualstore's own pool
- * of daemon threads named {@code dualstore-<backend>-<n>}, started one by one as work first
- * needs them (a backend with nothing to mirror starts none). In the own pool, the mailbox runs
- * first, then lanes (which carry every shadow write), then unordered reads, each in submission
- * order, so a slow secondary flooded with reads cannot starve writes.
+ * The threads that run secondary work, in one of three kinds:
+ * <ul>
+ *   <li><b>shared</b> (the default): one dispatcher for every backend of the JVM. On JDK 21 and
+ *       later each task runs on its own virtual thread, so a slow secondary costs no platform
+ *       thread and capacity follows the secondary's concurrency; on JDK 17 a pool of daemon
+ *       threads named {@code dualstore-<n>} (twice the processors, at least 4), started as work
+ *       first needs them. Never shut down; a closed backend's tasks there reject themselves.</li>
+ *   <li><b>own pool</b> ({@code threads(n)}): daemon threads named {@code dualstore-<backend>-<n>},
+ *       stopped by {@code close()}.</li>
+ *   <li><b>injected</b> ({@code executor(e)}): the user's.</li>
+ * </ul>
+ * In a platform pool the mailbox runs first, then lanes (which carry every shadow write), then
+ * unordered reads, each in submission order, so a slow secondary flooded with reads cannot starve
+ * writes.
  *
  * <p>{@link #onWorker()} tells whether the current thread is running dualstore's work, so that
  * an operation that waits for that work (promote, stage, close, repair) fails fast instead of
  * waiting for itself. Threadsafe.
  */
 final class Workers {
-    /** The most threads dualstore's own pool may have. */
+    /** The most threads an own pool may have. */
     static final int MAX_THREADS = 256;
     private static final ThreadLocal<Boolean> WORKING = new ThreadLocal<>();
     private static final Comparator<Runnable> ORDER = Comparator.comparingInt(Workers::rank)
             .thenComparingLong(Workers::submission);
+    private static final Object SHARED_LOCK = new Object();
+    private static Workers shared;
 
     private final Executor executor;
+    /** Dualstore's own pool, shut down on close; null when shared or injected. */
     private final ThreadPoolExecutor ownPool;
+    private final boolean ordered;
+    private final boolean virtual;
     private final AtomicLong submissions = new AtomicLong();
 
-    Workers(String backend, Executor injected, int threads) {
-        if (injected != null) {
-            executor = injected;
-            ownPool = null;
-        } else {
-            // Bounded by the permits: at most one task per lane, plus the unordered reads that won one.
-            ownPool = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS,
-                    new PriorityBlockingQueue<>(64, ORDER), Threads.numbered("dualstore-" + backend),
-                    new ThreadPoolExecutor.AbortPolicy());
-            executor = ownPool;
+    private Workers(Executor executor, ThreadPoolExecutor ownPool, boolean ordered, boolean virtual) {
+        this.executor = executor;
+        this.ownPool = ownPool;
+        this.ordered = ordered;
+        this.virtual = virtual;
+    }
+
+    /** @return the dispatcher every backend shares unless it has its own pool or executor */
+    static Workers shared() {
+        synchronized (SHARED_LOCK) {
+            if (shared == null) {
+                Executor virtualThreads = virtualThreadPerTask();
+                shared = virtualThreads != null ? new Workers(virtualThreads, null, false, true)
+                        : new Workers(pool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                                Threads.numbered("dualstore")), null, true, false);
+            }
+            return shared;
         }
+    }
+
+    static Workers ownPool(String backend, int threads) {
+        ThreadPoolExecutor pool = pool(threads, Threads.numbered("dualstore-" + backend));
+        return new Workers(pool, pool, true, false);
+    }
+
+    static Workers injected(Executor executor) {
+        return new Workers(executor, null, false, false);
+    }
+
+    private static ThreadPoolExecutor pool(int threads, ThreadFactory factory) {
+        // Bounded by the permits: at most one task per lane, plus the unordered reads that won one.
+        return new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(64, ORDER),
+                factory, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** JDK 21+: an executor that starts a virtual thread per task; null on JDK 17. */
+    private static Executor virtualThreadPerTask() {
+        try {
+            Method ofVirtual = Thread.class.getMethod("ofVirtual");
+            Class<?> ofVirtualType = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            Object builder = ofVirtualType.getMethod("name", String.class, long.class)
+                    .invoke(ofVirtual.invoke(null), "dualstore-virtual-", 1L);
+            ThreadFactory factory = (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+            return (Executor) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class).invoke(null, factory);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return whether each task runs on a thread of its own (virtual threads) */
+    boolean threadPerTask() {
+        return virtual;
     }
 
     /** @throws RejectedExecutionException if the executor refuses the task */
@@ -49,17 +107,17 @@ final class Workers {
         executor.execute(task);
     }
 
-    /** Orders tasks in dualstore's own pool; an injected executor keeps its own order, so skip the atomic. */
+    /** Orders tasks in a platform pool of dualstore's; other executors keep their own order, so skip the atomic. */
     long nextSubmission() {
-        return ownPool != null ? submissions.incrementAndGet() : 0L;
+        return ordered ? submissions.incrementAndGet() : 0L;
     }
 
-    /** Stops dualstore's own threads; returns the tasks that never started (none for an injected executor). */
+    /** Stops a backend's own threads; returns the tasks that never started (none when shared or injected). */
     List<Runnable> shutdownNow() {
         return ownPool != null ? ownPool.shutdownNow() : List.of();
     }
 
-    /** Waits for dualstore's own threads to end, at most until {@code deadline} (a {@link System#nanoTime()}). */
+    /** Waits for a backend's own threads to end, at most until {@code deadline} (a {@link System#nanoTime()}). */
     void awaitTermination(long deadline) {
         if (ownPool == null) {
             return;

@@ -1,130 +1,226 @@
 package dev.dualstore.internal;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.StampedLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 
 /**
- * Keeps writes to one key in primary order on their way to the secondaries, and lets reads tell
- * whether a write to their key overlapped them.
+ * Keeps writes to one key in primary order on their way to the secondaries, lets reads tell
+ * whether a write to their key overlapped them, and lets promote pause every write.
  *
  * <ul>
- *   <li>A keyed write holds its key's fence across the primary call and the hand-off
- *       ({@link #lockKey}), so writes to one key enter every lane in the order the primary
- *       applied them.</li>
- *   <li>A keyed read never blocks: it takes a stamp before the primary call ({@link #observe})
- *       and pins it for the hand-off ({@link #pin}); if a write to the key ran in between, the
- *       pin fails and the read is counted {@code raced} instead of compared.</li>
- *   <li>A write without a key holds a shared gate ({@link #lockUnkeyed}), so
- *       {@link #pauseAll} can stop it too.</li>
- *   <li>A repair of one key holds the key's fence like a write, so it never interleaves with a
- *       live write to that key.</li>
+ *   <li><b>Per key, exactly.</b> A keyed write holds its own key's lock across the primary call
+ *       and the hand-off ({@link #enterWrite}), so writes to one key enter every lane in the
+ *       order the primary applied them. Writes to different keys never wait for each other;
+ *       writes to one key wait as the database's row lock would make them. The lock is
+ *       reentrant, and exists only while some write to the key holds or waits for it.</li>
+ *   <li><b>Races.</b> Writes also bump one of {@value #RACE_STRIPES} counters by key hash.
+ *       A keyed read takes a stamp before its primary call ({@link #observe}) and checks it
+ *       after its hand-off ({@link #unchanged}); a write to the key in between means the two
+ *       stores may have been asked about different moments, so the read is counted
+ *       {@code raced} instead of compared. Keys that share a counter can only cause a read to
+ *       be skipped, never a wait.</li>
+ *   <li><b>Pause.</b> Every write, keyed or not, passes a gate; {@link #pauseAll} closes it and
+ *       waits until no write is between its primary call and its hand-off.</li>
+ *   <li><b>Repairs</b> of one key hold the key's lock like a write ({@link #tryLockKey}), so they
+ *       never interleave with a live write to that key.</li>
  * </ul>
  *
- * <p>Keys share a fence when their hashes fall on the same stripe. The fence is not reentrant:
- * code that holds a key's fence (a store's write, a repair action) must not call the proxy for a
- * key on the same stripe. Threadsafe.
+ * <p>A write that calls back into the proxy while promote is pausing writes waits for the pause
+ * to end, and promote for it: promote then gives up at its timeout. Threadsafe.
  */
 final class WriteFence {
-    /** Lock stripes for keyed calls; a power of two. */
-    static final int STRIPES = 256;
-
-    private final StampedLock[] stripes = new StampedLock[STRIPES];
-    private final StampedLock unkeyedGate = new StampedLock();
-
-    WriteFence() {
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new StampedLock();
+    /** Race-detection counters; a power of two. */
+    static final int RACE_STRIPES = 4096;
+    /**
+     * Each thread keeps the last key lock it let go of for the next key it writes, so that a
+     * write to an uncontended key allocates no lock: only the map's entry.
+     */
+    private static final ThreadLocal<KeyLock[]> SPARE = ThreadLocal.withInitial(() -> new KeyLock[1]);
+    private static final BiFunction<Object, KeyLock, KeyLock> HOLD = (key, lock) -> {
+        KeyLock held = lock;
+        if (held == null) {
+            KeyLock[] spare = SPARE.get();
+            held = spare[0] != null ? spare[0] : new KeyLock();
+            spare[0] = null;
         }
-    }
+        held.holders++;
+        return held;
+    };
+    private static final BiFunction<Object, KeyLock, KeyLock> LET_GO = (key, lock) -> {
+        if (--lock.holders > 0) {
+            return lock;
+        }
+        // No one holds or waits for it, and it leaves the map now: this thread may reuse it.
+        SPARE.get()[0] = lock;
+        return null;
+    };
 
-    long lockKey(int keyHash) {
-        return stripe(keyHash).writeLock();
-    }
+    private final ConcurrentHashMap<Object, KeyLock> keys = new ConcurrentHashMap<>();
+    private final AtomicLongArray started = new AtomicLongArray(RACE_STRIPES);
+    private final AtomicLongArray finished = new AtomicLongArray(RACE_STRIPES);
+    /** Writes past the gate and not yet out. */
+    private final AtomicInteger writing = new AtomicInteger();
+    private final Object gate = new Object();
+    private volatile boolean paused;
 
-    /** @return the stamp, or 0 if the fence was not free within the timeout */
-    long tryLockKey(int keyHash, long timeoutNanos) throws InterruptedException {
-        return stripe(keyHash).tryWriteLock(timeoutNanos, TimeUnit.NANOSECONDS);
-    }
-
-    void unlockKey(int keyHash, long stamp) {
-        stripe(keyHash).unlockWrite(stamp);
-    }
-
-    long lockUnkeyed() {
-        return unkeyedGate.readLock();
-    }
-
-    void unlockUnkeyed(long stamp) {
-        unkeyedGate.unlockRead(stamp);
-    }
-
-    /** @return a stamp to {@link #pin} or check later; 0 if a write to the stripe is in progress */
-    long observe(int keyHash) {
-        return stripe(keyHash).tryOptimisticRead();
+    /** A key's lock; {@code holders} is guarded by the map's lock on the key's bin. */
+    static final class KeyLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int holders;
     }
 
     /**
-     * Holds writes to the key off while a read is handed off, if none ran since {@code stamp}.
+     * Caller's thread, before the primary call of a write: passes the gate, then takes the key's
+     * lock (none for a write without a key).
      *
-     * @return a stamp for {@link #unpin}, or 0 if a write ran since {@code stamp}
+     * @param key the write's key, or null
+     * @return what to pass to {@link #exitWrite}
+     * @throws RuntimeException or Error if the key's {@code equals} throws; nothing is then held
      */
-    long pin(int keyHash, long stamp) {
-        return stamp == 0L ? 0L : stripe(keyHash).tryConvertToReadLock(stamp);
+    KeyLock enterWrite(Object key, int keyHash) {
+        enterGate();
+        if (key == null) {
+            return null;
+        }
+        KeyLock held;
+        try {
+            held = keys.compute(key, HOLD);
+        } catch (Throwable t) {
+            exitGate();
+            throw t;
+        }
+        held.lock.lock();
+        started.incrementAndGet(keyHash & (RACE_STRIPES - 1));
+        return held;
     }
 
-    void unpin(int keyHash, long stamp) {
-        stripe(keyHash).unlockRead(stamp);
+    /** Caller's thread, after the hand-off of a write. */
+    void exitWrite(Object key, int keyHash, KeyLock held) {
+        if (held != null) {
+            finished.incrementAndGet(keyHash & (RACE_STRIPES - 1));
+            unlockKey(key, held);
+        }
+        exitGate();
+    }
+
+    /**
+     * Takes one key's lock for a repair, waiting at most {@code timeoutNanos}.
+     *
+     * @return the lock to pass to {@link #unlockKey}, or null if it was not free in time
+     */
+    KeyLock tryLockKey(Object key, long timeoutNanos) throws InterruptedException {
+        KeyLock held = keys.compute(key, HOLD);
+        boolean locked = false;
+        try {
+            locked = held.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
+        } finally {
+            if (!locked) {
+                keys.compute(key, LET_GO);
+            }
+        }
+        return locked ? held : null;
+    }
+
+    void unlockKey(Object key, KeyLock held) {
+        held.lock.unlock();
+        keys.compute(key, LET_GO);
+    }
+
+    /** @return a stamp to check with {@link #unchanged}; 0 if a write to the key's stripe is in progress */
+    long observe(int keyHash) {
+        int stripe = keyHash & (RACE_STRIPES - 1);
+        // Finished first: if started still equals it, no write was in progress at either read.
+        long done = finished.get(stripe);
+        long begun = started.get(stripe);
+        return begun == done ? begun + 1 : 0L;
+    }
+
+    /**
+     * Counts as a write to every key, so every read in flight is counted raced: promote calls it
+     * when it swaps the roles, since a read that began before may have asked the old primary.
+     */
+    void invalidateReads() {
+        for (int i = 0; i < RACE_STRIPES; i++) {
+            started.incrementAndGet(i);
+            finished.incrementAndGet(i);
+        }
     }
 
     /** @return whether no write to the key's stripe started since {@code stamp} was observed */
     boolean unchanged(int keyHash, long stamp) {
-        return stripe(keyHash).validate(stamp);
+        return started.get(keyHash & (RACE_STRIPES - 1)) == stamp - 1;
     }
 
     /**
-     * Pauses every write: takes every key's fence and the unkeyed gate. When it returns, no write
-     * is between its primary call and its hand-off.
+     * Pauses every write. When it returns, no write is between its primary call and its
+     * hand-off, and new writes wait at the gate until {@link #resume}.
      *
-     * @param deadline a {@link System#nanoTime()} by which all must be held
-     * @return the pause, to pass to {@link #resume}
-     * @throws IllegalStateException if writes in progress did not finish by the deadline, or the
-     *                               thread was interrupted; nothing is then held
+     * @param deadline a {@link System#nanoTime()} by which writes in progress must have finished
+     * @throws IllegalStateException if they did not, or the thread was interrupted; writes then go on
      */
-    long[] pauseAll(long deadline, String action) {
-        long[] stamps = new long[STRIPES + 1];
-        int held = 0;
-        try {
-            for (; held <= STRIPES; held++) {
-                StampedLock lock = held < STRIPES ? stripes[held] : unkeyedGate;
-                long stamp = lock.tryWriteLock(Math.max(0L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (stamp == 0L) {
-                    throw new IllegalStateException(action + " did not happen: writes in progress did not finish in time;"
-                            + " nothing changed");
+    void pauseAll(long deadline, String action) {
+        synchronized (gate) {
+            paused = true;
+            try {
+                while (writing.get() != 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new IllegalStateException(action + " did not happen: writes in progress did not finish in"
+                                + " time; nothing changed");
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(gate, left);
                 }
-                stamps[held] = stamp;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                resume();
+                throw new IllegalStateException(action + " was interrupted; nothing changed", e);
+            } catch (RuntimeException e) {
+                resume();
+                throw e;
             }
-            return stamps;
-        } catch (InterruptedException e) {
+        }
+    }
+
+    void resume() {
+        synchronized (gate) {
+            paused = false;
+            gate.notifyAll();
+        }
+    }
+
+    private void enterGate() {
+        boolean interrupted = false;
+        while (true) {
+            writing.incrementAndGet();
+            if (!paused) {
+                break;
+            }
+            // A pause began: step back out and wait for it to end, never past it.
+            exitGate();
+            synchronized (gate) {
+                while (paused) {
+                    try {
+                        gate.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the caller's interrupt is theirs; keep it for them
+                    }
+                }
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(action + " was interrupted; nothing changed", e);
-        } finally {
-            if (held <= STRIPES) {
-                release(stamps, held);
+        }
+    }
+
+    private void exitGate() {
+        if (writing.decrementAndGet() == 0 && paused) {
+            synchronized (gate) {
+                gate.notifyAll();
             }
         }
-    }
-
-    void resume(long[] stamps) {
-        release(stamps, STRIPES + 1);
-    }
-
-    private void release(long[] stamps, int held) {
-        for (int i = held - 1; i >= 0; i--) {
-            (i < STRIPES ? stripes[i] : unkeyedGate).unlockWrite(stamps[i]);
-        }
-    }
-
-    private StampedLock stripe(int keyHash) {
-        return stripes[(keyHash >>> 8) & (STRIPES - 1)];
     }
 }
