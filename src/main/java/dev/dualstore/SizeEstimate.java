@@ -28,6 +28,9 @@ final class SizeEstimate {
         if (value == null) {
             return 0;
         }
+        if (value instanceof String text) {
+            return 40 + text.length(); // the common case first: a final class, one type check
+        }
         if (value instanceof CharSequence text) {
             return 40 + text.length();
         }

@@ -10,8 +10,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Puts a deadline on each secondary call of one backend, in the time of the backend's
- * {@link Ticker}. Arming adds the call to a set, finishing removes it: nothing is scheduled or
- * cancelled per call, and it works the same whether calls run on pooled or virtual threads.
+ * {@link Ticker}. Each task that runs calls (a lane's batch, a drainer) opens a {@link Slot} for
+ * as long as it runs and publishes its current call's deadline there: arming and finishing a
+ * deadline is two volatile writes and a compare-and-set, nothing is scheduled or cancelled per
+ * call, and it works the same on pooled and on virtual threads.
  *
  * <p>One daemon thread for the whole JVM, {@code dualstore-deadlines} (started with the first
  * deadline), wakes every tick (a tenth of the shortest timeout, between 1 and 50 ms of real
@@ -33,7 +35,7 @@ final class Deadlines {
     private final long timeoutNanos;
     private final long tickNanos;
     private final Expiry onTimeout;
-    private final Set<Deadline> armed = ConcurrentHashMap.newKeySet();
+    private final Set<Slot> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
     private boolean watched;
 
@@ -44,26 +46,24 @@ final class Deadlines {
         this.onTimeout = onTimeout;
     }
 
-    /**
-     * Arms a deadline for a call about to run on the current thread.
-     *
-     * @return the deadline, or null once stopped (the call then runs without one)
-     */
-    Deadline arm(Store store, Observation observation) {
-        if (stopped) {
-            return null;
-        }
+    /** Opens a slot for the task about to run calls on the current thread; close it when the task ends. */
+    Slot open() {
         watch();
-        Deadline deadline = new Deadline(this, Thread.currentThread(), ticker.read() + timeoutNanos, store, observation);
-        armed.add(deadline);
-        return deadline;
+        Slot slot = new Slot(this, Thread.currentThread());
+        open.add(slot);
+        return slot;
+    }
+
+    void close(Slot slot) {
+        open.remove(slot);
     }
 
     /** Expires every call still running now; the backend is closing. Returns how many. */
     int expireAll() {
         int expired = 0;
-        for (Deadline d : armed) {
-            if (d.expire()) {
+        for (Slot slot : open) {
+            Deadline d = slot.current;
+            if (d != null && d.expire()) {
                 expired++;
             }
         }
@@ -83,14 +83,41 @@ final class Deadlines {
     }
 
     private void expireOverdue() {
-        if (armed.isEmpty()) {
+        if (open.isEmpty()) {
             return;
         }
         long now = ticker.read();
-        for (Deadline d : armed) {
-            if (now - d.deadlineNanos >= 0) {
+        for (Slot slot : open) {
+            Deadline d = slot.current;
+            if (d != null && now - d.deadlineNanos >= 0) {
                 d.expire();
             }
+        }
+    }
+
+    /** Where one running task publishes the deadline of the call it is making. */
+    static final class Slot {
+        private final Deadlines owner;
+        private final Thread thread;
+        private volatile Deadline current;
+
+        private Slot(Deadlines owner, Thread thread) {
+            this.owner = owner;
+            this.thread = thread;
+        }
+
+        /**
+         * Arms a deadline for a call about to run on this slot's thread.
+         *
+         * @return the deadline, or null once stopped (the call then runs without one)
+         */
+        Deadline arm(Store store, Observation observation) {
+            if (owner.stopped) {
+                return null;
+            }
+            Deadline deadline = new Deadline(this, owner.ticker.read() + owner.timeoutNanos, store, observation);
+            current = deadline;
+            return deadline;
         }
     }
 
@@ -102,15 +129,13 @@ final class Deadlines {
         private static final int INTERRUPTED = 3;
 
         private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final Deadlines owner;
-        private final Thread caller;
+        private final Slot slot;
         private final long deadlineNanos;
         private final Store store;
         private final Observation observation;
 
-        private Deadline(Deadlines owner, Thread caller, long deadlineNanos, Store store, Observation observation) {
-            this.owner = owner;
-            this.caller = caller;
+        private Deadline(Slot slot, long deadlineNanos, Store store, Observation observation) {
+            this.slot = slot;
             this.deadlineNanos = deadlineNanos;
             this.store = store;
             this.observation = observation;
@@ -121,15 +146,14 @@ final class Deadlines {
             if (!state.compareAndSet(RUNNING, EXPIRED)) {
                 return false;
             }
-            owner.armed.remove(this);
             try {
                 // Counted before the calling thread may go on, so that whoever waits for that
                 // thread's work (drain) also finds the timeout counted.
-                owner.onTimeout.expired(store, observation);
+                slot.owner.onTimeout.expired(store, observation);
             } catch (Throwable t) {
                 // Counting never throws; if it ever did, the deadline thread must live on.
             } finally {
-                caller.interrupt();
+                slot.thread.interrupt();
                 state.set(INTERRUPTED);
             }
             return true;
@@ -141,8 +165,8 @@ final class Deadlines {
          * leaks into the next call this thread runs.
          */
         boolean finish() {
+            slot.current = null;
             if (state.compareAndSet(RUNNING, FINISHED)) {
-                owner.armed.remove(this);
                 return true;
             }
             while (state.get() != INTERRUPTED) {

@@ -36,6 +36,7 @@ final class Dispatcher {
     private final AtomicInteger calling = new AtomicInteger();
     private SecondaryRunner runner;
     private Reporter reporter;
+    private Deadlines deadlines;
     private volatile boolean stopped;
 
     Dispatcher(Workers workers, int maxPending, MemoryBudget memory) {
@@ -46,9 +47,10 @@ final class Dispatcher {
     }
 
     /** Completes construction; the runner and reporter need the dispatcher's workers first. */
-    void start(SecondaryRunner runner, Reporter reporter) {
+    void start(SecondaryRunner runner, Reporter reporter, Deadlines deadlines) {
         this.runner = runner;
         this.reporter = reporter;
+        this.deadlines = deadlines;
     }
 
     // ------------------------------------------------------------------ callers' threads
@@ -68,12 +70,7 @@ final class Dispatcher {
             reporter.rejected(s, o);
             return;
         }
-        UnorderedCall call = new UnorderedCall(this, s, o, s.unordered.enter(), workers.nextSubmission());
-        try {
-            workers.execute(call);
-        } catch (RejectedExecutionException e) {
-            call.reject();
-        }
+        s.unorderedQueue.offer(new UnorderedCall(this, s, o, s.unordered.enter()));
     }
 
     /**
@@ -111,39 +108,40 @@ final class Dispatcher {
         }
     }
 
+    /** @return whether an unordered drainer should yield its thread to writes waiting in the pool */
+    boolean writesWaiting() {
+        return workers.writesWaiting();
+    }
+
+    /** @throws RejectedExecutionException if the executor refuses it */
+    void schedule(UnorderedQueue.Drainer drainer) {
+        drainer.submission = workers.nextSubmission();
+        workers.execute(drainer);
+    }
+
+    /** Opens the deadline slot a task (a lane's batch, a drainer) runs its calls in. */
+    Deadlines.Slot openSlot() {
+        return deadlines.open();
+    }
+
+    void closeSlot(Deadlines.Slot slot) {
+        deadlines.close(slot);
+    }
+
     /** Runs one call for {@code s}, or rejects it once stopped. Worker thread; never throws. */
-    void run(Store s, Observation o) {
+    void run(Store s, Observation o, Deadlines.Slot slot) {
         calling.incrementAndGet();
         try {
             if (stopped) {
                 reporter.rejected(s, o);
             } else {
-                runner.run(s, o);
+                runner.run(s, o, slot);
             }
         } catch (Throwable t) {
             org.slf4j.LoggerFactory.getLogger("dev.dualstore").error("dualstore: mirroring to '{}' failed", s.name, t);
         } finally {
             calling.decrementAndGet();
             release(s, o);
-        }
-    }
-
-    /**
-     * Runs an unordered call once the store has room for one more concurrent call: with a thread
-     * per task (virtual threads), this is what bounds the calls a slow secondary receives at once.
-     */
-    void runUnordered(Store s, Observation o) {
-        try {
-            s.unorderedCalls.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reject(s, o);
-            return;
-        }
-        try {
-            run(s, o);
-        } finally {
-            s.unorderedCalls.release();
         }
     }
 
@@ -239,6 +237,7 @@ final class Dispatcher {
                 lane.rejectQueued();
             }
             s.unkeyedLane.rejectQueued();
+            s.unorderedQueue.rejectQueued();
         }
         int interrupted = deadlines.expireAll();
         await(() -> calling.get() == 0, deadline);
@@ -248,9 +247,10 @@ final class Dispatcher {
         for (Runnable dropped : workers.shutdownNow()) {
             if (dropped instanceof Lane lane) {
                 lane.rejectQueued();
-            } else if (dropped instanceof UnorderedCall call) {
-                call.reject();
             }
+        }
+        for (Store s : stores) {
+            s.unorderedQueue.rejectQueued(); // what reached a drainer that will now never run
         }
         // Every call has ended or was interrupted; the threads end at once unless a store ignores interrupts.
         workers.awaitTermination(System.nanoTime() + STOP_GRACE_NANOS);

@@ -63,6 +63,15 @@ final class Lane implements Runnable {
     }
 
     private void runBatch() {
+        Deadlines.Slot slot = dispatcher.openSlot();
+        try {
+            runBatch(slot);
+        } finally {
+            dispatcher.closeSlot(slot);
+        }
+    }
+
+    private void runBatch(Deadlines.Slot slot) {
         for (int i = 0; i < BATCH; i++) {
             Observation next = queue.poll();
             if (next == null) {
@@ -75,7 +84,7 @@ final class Lane implements Runnable {
                 continue;
             }
             try {
-                dispatcher.run(store, next);
+                dispatcher.run(store, next, slot);
             } finally {
                 finishedOne();
             }

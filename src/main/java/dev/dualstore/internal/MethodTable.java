@@ -82,7 +82,7 @@ final class MethodTable {
                         + " is neither a read nor a write");
             }
         }
-        addObjectMethods(policies);
+        addObjectMethods(methods, policies);
         this.byMethod = Map.copyOf(policies);
         this.mirroredByName = Map.copyOf(mirrored);
     }
@@ -223,16 +223,17 @@ final class MethodTable {
         return set;
     }
 
-    private static void addObjectMethods(Map<Method, MethodPolicy> policies) {
-        try {
-            Method equals = Object.class.getMethod("equals", Object.class);
-            Method hashCode = Object.class.getMethod("hashCode");
-            Method toString = Object.class.getMethod("toString");
-            policies.put(equals, MethodPolicy.of(equals, MethodPolicy.Dispatch.EQUALS));
-            policies.put(hashCode, MethodPolicy.of(hashCode, MethodPolicy.Dispatch.HASH_CODE));
-            policies.put(toString, MethodPolicy.of(toString, MethodPolicy.Dispatch.TO_STRING));
-        } catch (NoSuchMethodException e) {
-            throw new AssertionError(e);
+    /** Object's methods, as the proxy reports them: answered by the proxy itself. */
+    private static void addObjectMethods(List<Method> methods, Map<Method, MethodPolicy> policies) {
+        for (Method m : methods) {
+            if (m.getDeclaringClass() == Object.class) {
+                MethodPolicy.Dispatch dispatch = switch (m.getName()) {
+                    case "equals" -> MethodPolicy.Dispatch.EQUALS;
+                    case "hashCode" -> MethodPolicy.Dispatch.HASH_CODE;
+                    default -> MethodPolicy.Dispatch.TO_STRING;
+                };
+                policies.put(m, MethodPolicy.of(m, dispatch));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.dualstore.Weigher;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -40,7 +41,9 @@ final class ProxyHandler implements InvocationHandler {
             Sampling sampling, DualWriteFailure dualWriteFailure, Weigher weigher) {
         this.backend = backend;
         this.type = type;
-        this.policies = policies;
+        // The generated proxy passes the very Method objects the table was built from: look them
+        // up by identity, which costs a pointer hash instead of Method.equals.
+        this.policies = new IdentityHashMap<>(policies);
         this.switchboard = switchboard;
         this.fence = fence;
         this.dispatcher = dispatcher;

@@ -16,18 +16,17 @@ import java.util.concurrent.Future;
  */
 final class SecondaryRunner {
     private final Reporter reporter;
-    private final Deadlines deadlines;
     private final Ticker ticker;
     private final WriteFence fence;
 
-    SecondaryRunner(Reporter reporter, Deadlines deadlines, Ticker ticker, WriteFence fence) {
+    SecondaryRunner(Reporter reporter, Ticker ticker, WriteFence fence) {
         this.reporter = reporter;
-        this.deadlines = deadlines;
         this.ticker = ticker;
         this.fence = fence;
     }
 
-    void run(Store s, Observation o) {
+    /** @param slot where the current task publishes its calls' deadlines */
+    void run(Store s, Observation o, Deadlines.Slot slot) {
         if (o.recordsPrimaryTiming == s) {
             reporter.primaryTiming(o);
         }
@@ -35,7 +34,7 @@ final class SecondaryRunner {
             reporter.raced(s, o); // overtaken by a write to its key on the way in: not worth calling
             return;
         }
-        Deadlines.Deadline deadline = deadlines.arm(s, o);
+        Deadlines.Deadline deadline = slot.arm(s, o);
         long start = ticker.read();
         Object answer = call(s, o);
         Object primary = o.policy.answersLater ? completed(o.value, o.thrown) : Answer.of(o.value, o.thrown);

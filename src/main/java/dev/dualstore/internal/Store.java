@@ -1,6 +1,5 @@
 package dev.dualstore.internal;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,8 +25,8 @@ final class Store {
     /** Unordered calls (reads without a key) in flight, for drain. */
     final InFlight unordered = new InFlight();
     final RepairLog repairs;
-    /** Unordered calls that may run against this store at once; lanes are bounded by their number. */
-    final Semaphore unorderedCalls;
+    /** Reads without a key; its drainers, at most the concurrency left beside the lanes, bound the calls at once. */
+    final UnorderedQueue unorderedQueue;
     /** The observer's own meters; null for a store. Set once, before the proxy exists. */
     ObserverMeters observerMeters;
 
@@ -41,7 +40,7 @@ final class Store {
         }
         this.unkeyedLane = new Lane(dispatcher, this);
         this.repairs = new RepairLog(repairCapacity);
-        this.unorderedCalls = new Semaphore(Math.max(1, concurrency - LANES));
+        this.unorderedQueue = new UnorderedQueue(dispatcher, Math.max(1, concurrency - LANES));
     }
 
     /** The lane of a keyed call, by the key's spread hash. */

@@ -19,8 +19,15 @@ final class Threads {
     }
 
     private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
+        Thread thread = new Worker(runnable, name);
         thread.setDaemon(true);
         return thread;
+    }
+
+    /** A thread dualstore started: it only ever runs dualstore's work, which {@link Workers#onWorker()} tells by its type. */
+    static final class Worker extends Thread {
+        Worker(Runnable runnable, String name) {
+            super(runnable, name);
+        }
     }
 }

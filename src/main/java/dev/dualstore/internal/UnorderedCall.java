@@ -1,33 +1,28 @@
 package dev.dualstore.internal;
 
 /**
- * One unordered secondary call (a read without a key) as an executor task: a named type rather
- * than a lambda, so that work dropped when the backend closes can still be counted. Runs on an
- * executor thread.
+ * One unordered secondary call (a read without a key), queued in its store's
+ * {@link UnorderedQueue} and run by one of its drainers, or rejected. Counted in the store's
+ * {@link InFlight} epoch, so drain() can wait for it.
  */
-final class UnorderedCall implements Runnable {
+final class UnorderedCall {
     private final Dispatcher dispatcher;
     final Store store;
     final Observation observation;
     private final InFlight.Epoch epoch;
-    /** Orders it after earlier tasks in dualstore's own pool. */
-    final long submission;
 
-    UnorderedCall(Dispatcher dispatcher, Store store, Observation observation, InFlight.Epoch epoch, long submission) {
+    UnorderedCall(Dispatcher dispatcher, Store store, Observation observation, InFlight.Epoch epoch) {
         this.dispatcher = dispatcher;
         this.store = store;
         this.observation = observation;
         this.epoch = epoch;
-        this.submission = submission;
     }
 
-    @Override
-    public void run() {
-        boolean entered = Workers.enter();
+    /** Runs the call on the drainer's thread. */
+    void run(Deadlines.Slot slot) {
         try {
-            dispatcher.runUnordered(store, observation);
+            dispatcher.run(store, observation, slot);
         } finally {
-            Workers.exit(entered);
             ended();
         }
     }

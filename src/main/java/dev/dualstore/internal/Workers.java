@@ -36,6 +36,7 @@ final class Workers {
     /** The most threads an own pool may have. */
     static final int MAX_THREADS = 256;
     private static final ThreadLocal<Boolean> WORKING = new ThreadLocal<>();
+    private static final String VIRTUAL_PREFIX = "dualstore-virtual-";
     private static final Comparator<Runnable> ORDER = Comparator.comparingInt(Workers::rank)
             .thenComparingLong(Workers::submission);
     private static final Object SHARED_LOCK = new Object();
@@ -89,12 +90,24 @@ final class Workers {
             Method ofVirtual = Thread.class.getMethod("ofVirtual");
             Class<?> ofVirtualType = Class.forName("java.lang.Thread$Builder$OfVirtual");
             Object builder = ofVirtualType.getMethod("name", String.class, long.class)
-                    .invoke(ofVirtual.invoke(null), "dualstore-virtual-", 1L);
+                    .invoke(ofVirtual.invoke(null), VIRTUAL_PREFIX, 1L);
             ThreadFactory factory = (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
             return (Executor) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class).invoke(null, factory);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * @return whether a platform pool of dualstore's has a mailbox or lane run waiting, which an
+     *         unordered drainer should let go first
+     */
+    boolean writesWaiting() {
+        if (!ordered) {
+            return false;
+        }
+        Runnable next = ((ThreadPoolExecutor) executor).getQueue().peek();
+        return next != null && rank(next) < 2;
     }
 
     /** @return whether each task runs on a thread of its own (virtual threads) */
@@ -131,16 +144,23 @@ final class Workers {
 
     /** @return whether the current thread is running a task of some backend's workers */
     static boolean onWorker() {
-        return WORKING.get() != null;
+        return ours(Thread.currentThread()) || WORKING.get() != null;
     }
 
-    /** Marks the current thread as running dualstore's work; returns false if it already was. */
+    /**
+     * Marks the current thread as running dualstore's work; returns false if it already was, or
+     * is one of dualstore's own threads (known by its type or name, so they pay no thread-local).
+     */
     static boolean enter() {
-        if (WORKING.get() != null) {
+        if (ours(Thread.currentThread()) || WORKING.get() != null) {
             return false;
         }
         WORKING.set(Boolean.TRUE);
         return true;
+    }
+
+    private static boolean ours(Thread thread) {
+        return thread instanceof Threads.Worker || thread.getName().startsWith(VIRTUAL_PREFIX);
     }
 
     static void exit(boolean entered) {
@@ -157,6 +177,6 @@ final class Workers {
         if (task instanceof Lane lane) {
             return lane.submission;
         }
-        return task instanceof UnorderedCall call ? call.submission : 0L;
+        return task instanceof UnorderedQueue.Drainer drainer ? drainer.submission : 0L;
     }
 }

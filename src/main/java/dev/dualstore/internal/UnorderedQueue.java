@@ -1,0 +1,114 @@
+package dev.dualstore.internal;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One store's reads without a key: a queue drained by as many concurrent drainers as its backlog
+ * needs, up to a bound. A secondary that keeps up is served by one drainer taking call after call
+ * (one wake-up for many calls, not one per call); a slow one gets a drainer for each call
+ * waiting, up to the bound, which is also the most calls it receives at once.
+ *
+ * <p>{@link #offer} runs on callers' threads and never blocks; drainers run on the executor.
+ * Threadsafe.
+ */
+final class UnorderedQueue {
+    /** Calls a drainer runs before it yields its thread, in a pool shared with other work. */
+    private static final int BATCH = 64;
+
+    private final Dispatcher dispatcher;
+    private final ConcurrentLinkedQueue<UnorderedCall> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger drainers = new AtomicInteger();
+    private final int maxDrainers;
+
+    UnorderedQueue(Dispatcher dispatcher, int maxDrainers) {
+        this.dispatcher = dispatcher;
+        this.maxDrainers = maxDrainers;
+    }
+
+    void offer(UnorderedCall call) {
+        queue.offer(call);
+        int backlog = queued.incrementAndGet();
+        // Another drainer only when the backlog outgrows the drainers there are.
+        for (int d = drainers.get(); (d == 0 || backlog > d) && d < maxDrainers; d = drainers.get()) {
+            if (drainers.compareAndSet(d, d + 1)) {
+                start();
+                return;
+            }
+        }
+    }
+
+    /** Rejects every call still queued: the executor refused a drainer, or the backend is closing. */
+    void rejectQueued() {
+        UnorderedCall call;
+        while ((call = queue.poll()) != null) {
+            queued.decrementAndGet();
+            call.reject();
+        }
+    }
+
+    private void start() {
+        try {
+            dispatcher.schedule(new Drainer());
+        } catch (RejectedExecutionException e) {
+            if (drainers.decrementAndGet() == 0) {
+                rejectQueued(); // no drainer is left to take them
+            }
+        }
+    }
+
+    /** Takes calls until the queue is empty (or a batch is done, then goes to the back of the pool's line). */
+    final class Drainer implements Runnable {
+        /** When this drainer was submitted; orders it among the tasks of a pool of dualstore's. */
+        volatile long submission;
+
+        @Override
+        public void run() {
+            boolean entered = Workers.enter();
+            try {
+                drain();
+            } finally {
+                Workers.exit(entered);
+            }
+        }
+
+        private void drain() {
+            Deadlines.Slot slot = dispatcher.openSlot();
+            try {
+                drain(slot);
+            } finally {
+                dispatcher.closeSlot(slot);
+            }
+        }
+
+        private void drain(Deadlines.Slot slot) {
+            for (int i = 0; i < BATCH; i++) {
+                UnorderedCall call = queue.poll();
+                if (call == null) {
+                    // Leave, unless a call slipped in after the poll while this drainer still counted.
+                    if (drainers.decrementAndGet() > 0 || queue.isEmpty() || !reclaim()) {
+                        return;
+                    }
+                    continue;
+                }
+                queued.decrementAndGet();
+                call.run(slot);
+                if (dispatcher.writesWaiting()) {
+                    break; // writes first: they wait in the same pool
+                }
+            }
+            start(); // still counted as a drainer; a fresh task lets other work in first
+        }
+
+        private boolean reclaim() {
+            for (int d = drainers.get(); d < maxDrainers; d = drainers.get()) {
+                if (drainers.compareAndSet(d, d + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
