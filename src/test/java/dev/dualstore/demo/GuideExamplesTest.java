@@ -622,8 +622,9 @@ class GuideExamplesTest {
         MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
                 .primary("old", new OldFollowStore())
                 .secondary("new", NewFollowStore.fixed())
-                .threads(8)                              // dualstore's own daemon threads; default 4
+                .maxConcurrency(128)                     // calls at once per store; default 256
                 .maxPending(50_000)                      // queued or running per secondary; default 65,536
+                .maxPendingBytes(64L << 20)              // their estimated memory; default: a shared 1/16 of the heap
                 .timeout(Duration.ofMillis(200))         // per secondary call; default 1 s
                 .promoteTimeout(Duration.ofSeconds(2))   // longest write pause of promote/stage/close; default 5 s
                 .meterRegistry(registry)
