@@ -29,6 +29,19 @@ class BuildLeavesNothingBehindTest {
         String unclassified(String key);
     }
 
+    /** Answers with the key it is given. */
+    static final class Echo implements WithDefault {
+        @Override
+        public String get(String key) {
+            return key;
+        }
+
+        @Override
+        public String unclassified(String key) {
+            return key;
+        }
+    }
+
     sealed interface Sealed permits SealedImpl {
         @Read
         String get(String key);
@@ -49,33 +62,17 @@ class BuildLeavesNothingBehindTest {
     @Test
     void aFailedBuildRegistersNoMeterAndStartsNoThreadAndTheNameStaysFree() {
         Set<String> before = dualstoreThreads();
-        WithDefault store = new WithDefault() {
-            @Override
-            public String get(String key) {
-                return key;
-            }
-
-            @Override
-            public String unclassified(String key) {
-                return key;
-            }
-        };
         assertThatThrownBy(() -> MirroringBackend.builder(WithDefault.class).name("failing")
-                .primary("a", store).secondary("b", new WithDefault() {
-                    @Override
-                    public String get(String key) {
-                        return key;
-                    }
-
-                    @Override
-                    public String unclassified(String key) {
-                        return key;
-                    }
-                }).meterRegistry(registry).build())
+                .primary("a", new Echo()).secondary("b", new Echo()).meterRegistry(registry).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unclassified");
 
         assertThat(registry.getMeters()).isEmpty();
         assertThat(dualstoreThreads()).isEqualTo(before);
+        try (MirroringBackend<WithDefault> again = MirroringBackend.builder(WithDefault.class).name("failing")
+                .primary("a", new Echo()).secondary("b", new Echo()).passthrough("unclassified")
+                .meterRegistry(registry).build()) {
+            assertThat(again.proxy().twice("k")).isEqualTo("kk");
+        }
     }
 
     @Test
@@ -125,17 +122,7 @@ class BuildLeavesNothingBehindTest {
     @Test
     void keyOrExpectedForAnUnclassifiedDefaultMethodIsAnError() {
         assertThatThrownBy(() -> MirroringBackend.builder(WithDefault.class)
-                .primary("a", new WithDefault() {
-                    @Override
-                    public String get(String key) {
-                        return key;
-                    }
-
-                    @Override
-                    public String unclassified(String key) {
-                        return key;
-                    }
-                })
+                .primary("a", new Echo())
                 .passthrough("unclassified").key("twice", 7).meterRegistry(registry).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key(...)").hasMessageContaining("twice").hasMessageContaining("default method");

@@ -57,12 +57,12 @@ public final class LargeAnswerMemory {
         System.out.printf("java %s, max heap %d MiB; %d s of reads of ~80 KB answers, secondary %d ms per call%n",
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, seconds, secondaryMillis);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        long before = usedAfterGc();
+        long before = LoadReport.usedAfterGc();
         MirroringBackend<Catalog> backend = MirroringBackend.builder(Catalog.class)
                 .name("catalog").primary("old", new ListCatalog(0)).secondary("new", new ListCatalog(secondaryMillis))
                 .meterRegistry(registry).build();
         Catalog proxy = backend.proxy();
-        System.out.printf("heap used before (after GC): %.1f MiB%n", mib(before));
+        System.out.printf("heap used before (after GC): %.1f MiB%n", LoadReport.mib(before));
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long nextReport = start + TimeUnit.SECONDS.toNanos(10);
@@ -72,29 +72,19 @@ public final class LargeAnswerMemory {
             proxy.page((int) (calls & 1023));
             calls++;
             if (System.nanoTime() >= nextReport) {
-                long used = usedAfterGc();
+                long used = LoadReport.usedAfterGc();
                 peak = Math.max(peak, used);
                 System.out.printf("t=%3ds reads=%,d heap used (after GC) %.1f MiB, compared %.0f, shed %.0f%n",
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), calls, mib(used),
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), calls, LoadReport.mib(used),
                         LoadReport.count(registry, "dualstore.comparisons", "result", "match"),
                         LoadReport.count(registry, "dualstore.comparisons", "result", "rejected"));
                 nextReport += TimeUnit.SECONDS.toNanos(10);
             }
         }
         System.out.printf("reads %,d; peak heap used (after GC) %.1f MiB, %+.1f MiB over before; drained %s%n", calls,
-                mib(peak), mib(peak - before), backend.drain(Duration.ofSeconds(60)));
+                LoadReport.mib(peak), LoadReport.mib(peak - before), backend.drain(Duration.ofSeconds(60)));
         backend.close();
     }
 
-    private static long usedAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
-    }
 
-    private static double mib(long bytes) {
-        return bytes / (1024.0 * 1024.0);
-    }
 }

@@ -29,6 +29,19 @@ final class LoadReport {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
+    /** Heap in use after full collections. */
+    static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    static double mib(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
     static String micros(long nanos) {
         return String.format("%,.1f µs", nanos / 1e3);
     }

@@ -43,7 +43,7 @@ public final class SlowSecondaryMemory {
         MapStore secondary = MapStore.withData(secondaryMillis, Data.KEYS, Data.VALUES);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-        long before = usedAfterGc();
+        long before = LoadReport.usedAfterGc();
         if (keyed) {
             MirroringBackend<KeyedStore> backend = MirroringBackend.builder(KeyedStore.class)
                     .name("memory-keyed").primary("old", primary).secondary("new", secondary)
@@ -70,7 +70,7 @@ public final class SlowSecondaryMemory {
 
     private static void runTraffic(String label, MirroringBackend<?> backend, KeyValueStore proxy,
             SimpleMeterRegistry registry, long before, long[] samples, int seconds) throws InterruptedException {
-        System.out.printf("%n== %s ==%nheap used before (after GC): %.1f MiB%n", label, mib(before));
+        System.out.printf("%n== %s ==%nheap used before (after GC): %.1f MiB%n", label, LoadReport.mib(before));
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long nextReport = start + TimeUnit.SECONDS.toNanos(10);
@@ -84,10 +84,10 @@ public final class SlowSecondaryMemory {
                 break;
             }
             if (now >= nextReport) {
-                long used = usedAfterGc();
+                long used = LoadReport.usedAfterGc();
                 peak = Math.max(peak, used);
                 System.out.printf("t=%3ds calls=%,d heap used (after GC) %.1f MiB, pending gauge %s%n",
-                        TimeUnit.NANOSECONDS.toSeconds(now - start), calls, mib(used), pending(registry));
+                        TimeUnit.NANOSECONDS.toSeconds(now - start), calls, LoadReport.mib(used), pending(registry));
                 nextReport += TimeUnit.SECONDS.toNanos(10);
             }
             for (int k = 0; k < SAMPLE_EVERY; k += 2) {
@@ -104,16 +104,16 @@ public final class SlowSecondaryMemory {
             calls += SAMPLE_EVERY;
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long after = usedAfterGc();
+        long after = LoadReport.usedAfterGc();
         peak = Math.max(peak, after);
         System.out.printf("calls: %,d in %.1f s (%,.0f calls/s), pending gauge %s%n", calls, elapsed, calls / elapsed,
                 pending(registry));
         System.out.printf("heap used after the traffic, work still pending (after GC): %.1f MiB; "
-                + "after - before = %+.1f MiB; peak during the run %.1f MiB%n", mib(after), mib(after - before), mib(peak));
+                + "after - before = %+.1f MiB; peak during the run %.1f MiB%n", LoadReport.mib(after), LoadReport.mib(after - before), LoadReport.mib(peak));
         long[] sorted = Arrays.copyOf(samples, sampled);
         Arrays.sort(sorted);
         System.out.printf("caller latency of a write (sampled, %,d calls): p50 %d ns, p99 %d ns, p99.9 %d ns, max %d ns%n",
-                sampled, pct(sorted, 0.50), pct(sorted, 0.99), pct(sorted, 0.999), sorted[sorted.length - 1]);
+                sampled, LoadReport.percentile(sorted, 0.50), LoadReport.percentile(sorted, 0.99), LoadReport.percentile(sorted, 0.999), sorted[sorted.length - 1]);
         MeterReport.print(label, registry);
 
         Thread closer = new Thread(backend::close, "bench-close");
@@ -123,7 +123,7 @@ public final class SlowSecondaryMemory {
         closer.join(TimeUnit.SECONDS.toMillis(120));
         System.out.printf("close() %s after %.1f s; heap used after close (after GC): %.1f MiB%n",
                 closer.isAlive() ? "still running" : "returned", (System.nanoTime() - closeStart) / 1e9,
-                mib(usedAfterGc()));
+                LoadReport.mib(LoadReport.usedAfterGc()));
     }
 
     private static String pending(SimpleMeterRegistry registry) {
@@ -132,21 +132,5 @@ public final class SlowSecondaryMemory {
             out.append(gauge.getId().getTag("store")).append('=').append((long) gauge.value()).append(' ');
         }
         return out.length() == 0 ? "(none)" : out.toString().trim();
-    }
-
-    private static long pct(long[] sorted, double p) {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
-    }
-
-    private static long usedAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        Runtime runtime = Runtime.getRuntime();
-        return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    private static double mib(long bytes) {
-        return bytes / (1024.0 * 1024.0);
     }
 }

@@ -46,10 +46,13 @@ final class Deadlines {
         this.onTimeout = onTimeout;
     }
 
-    /** Opens a slot for the task about to run calls on the current thread; close it when the task ends. */
+    /**
+     * Opens a slot for a task that runs calls; {@link Slot#bind} it to the thread of each run,
+     * and close it when the task is done for good (a lane keeps its slot for the backend's life).
+     */
     Slot open() {
         watch();
-        Slot slot = new Slot(this, Thread.currentThread());
+        Slot slot = new Slot(this);
         open.add(slot);
         return slot;
     }
@@ -98,12 +101,17 @@ final class Deadlines {
     /** Where one running task publishes the deadline of the call it is making. */
     static final class Slot {
         private final Deadlines owner;
-        private final Thread thread;
+        private volatile Thread thread;
         private volatile Deadline current;
 
-        private Slot(Deadlines owner, Thread thread) {
+        private Slot(Deadlines owner) {
             this.owner = owner;
-            this.thread = thread;
+        }
+
+        /** The calls armed from now on run on the current thread (which a timeout interrupts). */
+        Slot bind() {
+            thread = Thread.currentThread();
+            return this;
         }
 
         /**
@@ -115,7 +123,7 @@ final class Deadlines {
             if (owner.stopped) {
                 return null;
             }
-            Deadline deadline = new Deadline(this, owner.ticker.read() + owner.timeoutNanos, store, observation);
+            Deadline deadline = new Deadline(this, thread, owner.ticker.read() + owner.timeoutNanos, store, observation);
             current = deadline;
             return deadline;
         }
@@ -130,12 +138,14 @@ final class Deadlines {
 
         private final AtomicInteger state = new AtomicInteger(RUNNING);
         private final Slot slot;
+        private final Thread caller;
         private final long deadlineNanos;
         private final Store store;
         private final Observation observation;
 
-        private Deadline(Slot slot, long deadlineNanos, Store store, Observation observation) {
+        private Deadline(Slot slot, Thread caller, long deadlineNanos, Store store, Observation observation) {
             this.slot = slot;
+            this.caller = caller;
             this.deadlineNanos = deadlineNanos;
             this.store = store;
             this.observation = observation;
@@ -153,7 +163,7 @@ final class Deadlines {
             } catch (Throwable t) {
                 // Counting never throws; if it ever did, the deadline thread must live on.
             } finally {
-                slot.thread.interrupt();
+                caller.interrupt();
                 state.set(INTERRUPTED);
             }
             return true;

@@ -28,6 +28,8 @@ final class Lane implements Runnable {
     private final AtomicLong finished = new AtomicLong();
     /** When this lane was last submitted; orders it among the tasks of dualstore's own pool. */
     volatile long submission;
+    /** Where this lane's calls publish their deadlines; opened by the first run. */
+    private Deadlines.Slot slot;
 
     Lane(Dispatcher dispatcher, Store store) {
         this.dispatcher = dispatcher;
@@ -63,12 +65,13 @@ final class Lane implements Runnable {
     }
 
     private void runBatch() {
-        Deadlines.Slot slot = dispatcher.openSlot();
-        try {
-            runBatch(slot);
-        } finally {
-            dispatcher.closeSlot(slot);
+        // One slot for the lane's life: runs of a lane never overlap, so a run just binds it.
+        Deadlines.Slot slot = this.slot;
+        if (slot == null) {
+            slot = dispatcher.openSlot();
+            this.slot = slot;
         }
+        runBatch(slot.bind());
     }
 
     private void runBatch(Deadlines.Slot slot) {

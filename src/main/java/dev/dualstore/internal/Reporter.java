@@ -125,9 +125,8 @@ final class Reporter {
 
     /** The call was never run for {@code s}: no permit, the executor refused it, or the backend closed. Any thread. */
     void rejected(Store s, Observation o) {
-        if (o.recordsPrimaryTiming == s) {
-            primaryTiming(o);
-        }
+        // The primary's timer counts the calls that were mirrored, like a sample; a shed call is
+        // not timed, so that shedding, the overload path, stays the cheapest one.
         if (s.observer) {
             meters.increment(s.observerMeters.rejected);
             listAndPost(s, o.policy.name, o.key, Divergence.Reason.REJECTED, null);
