@@ -26,6 +26,7 @@ final class MethodPolicy {
     static final int INHERIT = -1;
     private static final Class<?>[] NONE = new Class<?>[0];
 
+    final String backend;
     final Method method;
     final String name;
     final Dispatch dispatch;
@@ -42,8 +43,9 @@ final class MethodPolicy {
     /** Calls mirrored per million, or {@link #INHERIT} to use the backend's rate. */
     volatile int samplePerMillion = INHERIT;
 
-    MethodPolicy(Method method, Dispatch dispatch, int[] keyParameters, ResultComparator comparator,
+    MethodPolicy(String backend, Method method, Dispatch dispatch, int[] keyParameters, ResultComparator comparator,
             List<Class<? extends Throwable>> expected) {
+        this.backend = backend;
         this.method = method;
         this.name = method.getName();
         this.dispatch = dispatch;
@@ -54,8 +56,8 @@ final class MethodPolicy {
         this.answersLater = Future.class.isAssignableFrom(returns) || CompletionStage.class.isAssignableFrom(returns);
     }
 
-    static MethodPolicy of(Method method, Dispatch dispatch) {
-        return new MethodPolicy(method, dispatch, new int[0], null, List.of());
+    static MethodPolicy of(String backend, Method method, Dispatch dispatch) {
+        return new MethodPolicy(backend, method, dispatch, new int[0], null, List.of());
     }
 
     boolean mirrored() {

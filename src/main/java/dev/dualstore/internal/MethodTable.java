@@ -27,6 +27,7 @@ import java.util.TreeSet;
  * after construction.
  */
 final class MethodTable {
+    private final String backend;
     private final Class<?> type;
     private final EngineConfig.Methods config;
     private final Map<Method, MethodPolicy> byMethod;
@@ -38,7 +39,8 @@ final class MethodTable {
     /**
      * @param methods the interface's methods as the proxy reports them ({@link ProxyClasses#methodsOf})
      */
-    MethodTable(Class<?> type, List<Method> methods, EngineConfig.Methods config) {
+    MethodTable(String backend, Class<?> type, List<Method> methods, EngineConfig.Methods config) {
+        this.backend = backend;
         this.type = type;
         this.config = config;
         Map<String, List<Method>> byName = methodsByName(methods);
@@ -178,7 +180,7 @@ final class MethodTable {
                 throw new IllegalArgumentException(String.join(" and ", options) + " set for " + name + ", " + what
                         + "; they apply to reads and writes only");
             }
-            return MethodPolicy.of(m, dispatch);
+            return MethodPolicy.of(backend, m, dispatch);
         }
         int[] keys = config.keys().get(name);
         if (keys == null) {
@@ -197,7 +199,7 @@ final class MethodTable {
             expected = read != null ? List.of(read.expected()) : write != null ? List.of(write.expected()) : List.of();
         }
         ResultComparator comparator = config.comparators().getOrDefault(name, config.comparator());
-        MethodPolicy policy = new MethodPolicy(m, dispatch, keys, comparator, expected);
+        MethodPolicy policy = new MethodPolicy(backend, m, dispatch, keys, comparator, expected);
         Double rate = config.sampleRates().get(name);
         if (rate != null) {
             policy.samplePerMillion = perMillion(rate);
@@ -224,7 +226,7 @@ final class MethodTable {
     }
 
     /** Object's methods, as the proxy reports them: answered by the proxy itself. */
-    private static void addObjectMethods(List<Method> methods, Map<Method, MethodPolicy> policies) {
+    private void addObjectMethods(List<Method> methods, Map<Method, MethodPolicy> policies) {
         for (Method m : methods) {
             if (m.getDeclaringClass() == Object.class) {
                 MethodPolicy.Dispatch dispatch = switch (m.getName()) {
@@ -232,7 +234,7 @@ final class MethodTable {
                     case "hashCode" -> MethodPolicy.Dispatch.HASH_CODE;
                     default -> MethodPolicy.Dispatch.TO_STRING;
                 };
-                policies.put(m, MethodPolicy.of(m, dispatch));
+                policies.put(m, MethodPolicy.of(backend, m, dispatch));
             }
         }
     }

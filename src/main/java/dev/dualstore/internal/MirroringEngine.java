@@ -52,7 +52,7 @@ public final class MirroringEngine<T> {
         requireExecutor(config.dispatch());
         ProxyClasses.requireAccessible(storeConfig.type());
         List<Method> canonical = ProxyClasses.methodsOf(storeConfig.type());
-        this.methods = new MethodTable(storeConfig.type(), canonical, config.methods());
+        this.methods = new MethodTable(config.name(), storeConfig.type(), canonical, config.methods());
 
         MeterRegistry registry = config.reporting().registry();
         BackendNames.claim(registry, config.name());

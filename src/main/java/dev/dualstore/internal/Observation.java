@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What the caller's thread hands to the dispatcher for one mirrored call: the call and the
- * primary's answer. Built before it is published to a lane or executor and never modified after,
+ * primary's answer. Kept small (64 bytes), since one is made per mirrored call. Built before it is published to a lane or executor and never modified after,
  * so every store that shares it sees the same values; safe publication comes from the concurrent
  * queue or executor hand-off. Also what a {@code WriteObserver} receives.
  */
@@ -28,7 +28,6 @@ final class Observation implements Invocation {
             throw new ExceptionInInitializerError(e);
         }
     }
-    final String backend;
     final MethodPolicy policy;
     final Object[] args;
     /** The key, or null when the method has none (or the key argument was null). */
@@ -39,23 +38,20 @@ final class Observation implements Invocation {
     final Throwable thrown;
     final long primaryNanos;
     final Roles roles;
-    /** The store whose task records the primary's timer, so it is recorded once per call. */
-    final Store recordsPrimaryTiming;
     /**
      * For a keyed read: the key's fence stamp taken before the primary call, so a store written
      * outside its lane ({@code DUAL_WRITE}) can tell whether a write to the key slipped in before
      * it answered. Zero otherwise.
      */
     final long stamp;
-    /** The estimated bytes the call holds while pending, by the backend's weigher. */
-    final long weight;
+    /** The estimated bytes the call holds while pending, by the backend's weigher (saturated at 2 GiB). */
+    final int weight;
     /** For a keyed read: whether it entered the lanes where the primary saw it; settled once. */
     @SuppressWarnings("unused") // through ORDER
     private volatile int order;
 
-    Observation(String backend, MethodPolicy policy, Object[] args, Object key, int keyHash, Object value,
-            Throwable thrown, long primaryNanos, Roles roles, Store recordsPrimaryTiming, long stamp, long weight) {
-        this.backend = backend;
+    Observation(MethodPolicy policy, Object[] args, Object key, int keyHash, Object value,
+            Throwable thrown, long primaryNanos, Roles roles, long stamp, long weight) {
         this.policy = policy;
         this.args = args;
         this.key = key;
@@ -64,9 +60,8 @@ final class Observation implements Invocation {
         this.thrown = thrown;
         this.primaryNanos = primaryNanos;
         this.roles = roles;
-        this.recordsPrimaryTiming = recordsPrimaryTiming;
         this.stamp = stamp;
-        this.weight = weight;
+        this.weight = (int) Math.min(Integer.MAX_VALUE, weight);
     }
 
     /** Caller's thread, after the hand-off of a keyed read: settles its order, unless a worker did first. */
@@ -87,9 +82,19 @@ final class Observation implements Invocation {
         return settled == IN_ORDER;
     }
 
+    /**
+     * Whether {@code s} records the primary's timer for this call, so it is recorded once: the
+     * first reader of a read, the first shadow writer of a write (which received it only if it
+     * was sampled). Writes seen only by observers or {@code DUAL_WRITE} stores are timed elsewhere or not at all.
+     */
+    boolean timedBy(Store s) {
+        Store[] first = policy.dispatch == MethodPolicy.Dispatch.READ ? roles.readers : roles.shadowWriters;
+        return first.length > 0 && first[0] == s;
+    }
+
     @Override
     public String backend() {
-        return backend;
+        return policy.backend;
     }
 
     @Override
@@ -124,6 +129,6 @@ final class Observation implements Invocation {
 
     @Override
     public String toString() {
-        return "Invocation[" + backend + "." + policy.name + ", key " + (key == null ? "none" : "present") + "]";
+        return "Invocation[" + policy.backend + "." + policy.name + ", key " + (key == null ? "none" : "present") + "]";
     }
 }

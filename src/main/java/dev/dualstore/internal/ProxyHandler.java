@@ -102,8 +102,8 @@ final class ProxyHandler implements InvocationHandler {
         } catch (InvocationTargetException e) {
             thrown = e.getCause();
         }
-        Observation o = new Observation(backend, p, args, key, hash, value, thrown, ticker.read() - start, r,
-                readers[0], stamp, weigh(p, args, value));
+        Observation o = new Observation(p, args, key, hash, value, thrown, ticker.read() - start, r, stamp,
+                weigh(p, args, value));
         if (key == null) {
             for (Store s : readers) {
                 dispatcher.unordered(s, o);
@@ -198,15 +198,13 @@ final class ProxyHandler implements InvocationHandler {
             }
         }
         Store[] shadows = sampled ? r.shadowWriters : EMPTY;
-        Store timing = shadows.length > 0 ? shadows[0] : r.observers.length > 0 ? r.observers[0] : null;
-        if (timing == null) {
-            if (sampled) {
-                reporter.primaryTiming(p, r, thrown, nanos);
-            }
+        if (sampled && shadows.length == 0) {
+            reporter.primaryTiming(p, r, thrown, nanos); // no shadow writer will time it
+        }
+        if (shadows.length == 0 && r.observers.length == 0) {
             return failure;
         }
-        Observation o = new Observation(backend, p, args, key, hash, value, thrown, nanos, r, timing, 0L,
-                weigh(p, args, value));
+        Observation o = new Observation(p, args, key, hash, value, thrown, nanos, r, 0L, weigh(p, args, value));
         for (Store s : shadows) {
             dispatcher.ordered(key != null ? s.lane(hash) : s.unkeyedLane, o, false);
         }

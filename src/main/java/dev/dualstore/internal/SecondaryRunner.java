@@ -27,7 +27,7 @@ final class SecondaryRunner {
 
     /** @param slot where the current task publishes its calls' deadlines */
     void run(Store s, Observation o, Deadlines.Slot slot) {
-        if (o.recordsPrimaryTiming == s) {
+        if (o.timedBy(s)) {
             reporter.primaryTiming(o);
         }
         if (o.stamp != 0L && !o.inOrder(fence)) {
