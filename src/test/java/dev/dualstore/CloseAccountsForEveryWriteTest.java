@@ -2,6 +2,7 @@ package dev.dualstore;
 
 import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.CapturedLogs;
@@ -79,7 +80,9 @@ class CloseAccountsForEveryWriteTest {
         assertThat(counted).isEqualTo(writes);
         assertThat(meters.writes("rejected")).as("close() was short: most were still queued").isPositive();
         assertThat(slow.callsAfterClose).as("no store call after close() returned").hasValue(0);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("dualstore-close-accounting-"));
+        // The pool has terminated when close() returns; its threads finish exiting a moment later.
+        await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("dualstore-close-accounting-")));
         assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("close-accounting", "pending"));
     }
 

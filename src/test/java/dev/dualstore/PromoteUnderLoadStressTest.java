@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +58,8 @@ class PromoteUnderLoadStressTest {
         }
     }
 
-    @Test
+    /** Repeated: a read that slips behind a write in one lane but not another showed in about a third of runs. */
+    @RepeatedTest(10)
     void swappingTwoStoresUnderLoadKeepsAThirdSecondaryIdenticalToo() throws Exception {
         InMemoryKeyValueStore a = new InMemoryKeyValueStore();
         InMemoryKeyValueStore b = new InMemoryKeyValueStore();

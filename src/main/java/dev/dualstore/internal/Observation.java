@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class Observation implements Invocation {
     private static final int UNSETTLED = 0;
+    /** Readers whose order is settled in {@link #order}, two bits each. */
+    private static final int MAX_SETTLED = 16;
     private static final int IN_ORDER = 1;
     private static final int RACED = 2;
     private static final VarHandle ORDER;
@@ -46,7 +48,7 @@ final class Observation implements Invocation {
     final long stamp;
     /** The estimated bytes the call holds while pending, by the backend's weigher (saturated at 2 GiB). */
     final int weight;
-    /** For a keyed read: whether it entered the lanes where the primary saw it; settled once. */
+    /** For a keyed read: per reader, two bits: whether it entered that reader's lane where the primary saw it. */
     @SuppressWarnings("unused") // through ORDER
     private volatile int order;
 
@@ -64,22 +66,55 @@ final class Observation implements Invocation {
         this.weight = (int) Math.min(Integer.MAX_VALUE, weight);
     }
 
-    /** Caller's thread, after the hand-off of a keyed read: settles its order, unless a worker did first. */
-    void settle(boolean inOrder) {
-        ORDER.compareAndSet(this, UNSETTLED, inOrder ? IN_ORDER : RACED);
+    /**
+     * Caller's thread, right after the keyed read entered reader {@code reader}'s lane: settles
+     * whether it entered where the primary saw it, unless that reader's worker did first.
+     */
+    void settle(int reader, boolean inOrder) {
+        if (reader >= MAX_SETTLED) {
+            return; // such a reader's worker decides alone
+        }
+        int shift = 2 * reader;
+        for (int now = order; ((now >>> shift) & 3) == UNSETTLED; now = order) {
+            if (ORDER.compareAndSet(this, now, now | ((inOrder ? IN_ORDER : RACED) << shift))) {
+                return;
+            }
+        }
     }
 
     /**
-     * Worker thread: whether a keyed read may be compared. If the caller has not settled it yet,
-     * settles it now by the same rule, checked later and so only stricter.
+     * Worker thread: whether this keyed read may be compared on {@code s}. Each reader is settled
+     * on its own: the read entered one lane after another, and a write may slip into the next
+     * lane ahead of it after it entered the first. If the caller has not settled it for
+     * {@code s} yet, settles it now by the same rule, checked later and so only stricter (the
+     * read is already in this lane).
      */
-    boolean inOrder(WriteFence fence) {
-        int settled = order;
-        if (settled == UNSETTLED) {
-            int now = fence.unchanged(keyHash, stamp) ? IN_ORDER : RACED;
-            settled = ORDER.compareAndSet(this, UNSETTLED, now) ? now : order;
+    boolean inOrder(Store s, WriteFence fence) {
+        int reader = indexOf(roles.readers, s);
+        if (reader >= MAX_SETTLED) {
+            return fence.unchanged(keyHash, stamp);
         }
-        return settled == IN_ORDER;
+        int shift = 2 * reader;
+        while (true) {
+            int now = order;
+            int settled = (now >>> shift) & 3;
+            if (settled != UNSETTLED) {
+                return settled == IN_ORDER;
+            }
+            int mine = fence.unchanged(keyHash, stamp) ? IN_ORDER : RACED;
+            if (ORDER.compareAndSet(this, now, now | (mine << shift))) {
+                return mine == IN_ORDER;
+            }
+        }
+    }
+
+    private static int indexOf(Store[] stores, Store s) {
+        for (int i = 0; i < stores.length; i++) {
+            if (stores[i] == s) {
+                return i;
+            }
+        }
+        return MAX_SETTLED; // not a reader of these roles: decide by the fence alone
     }
 
     /**

@@ -118,20 +118,21 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /**
-     * Queues the read behind its key's writes, then settles whether it is where the primary saw
-     * it among them: only if no write to the key started since the stamp. A write that started
-     * in between may have entered the lanes first, so then the read is counted raced, not
-     * compared. A worker that reaches the read before it is settled checks the same thing itself.
+     * Queues the read behind its key's writes in each reader's lane, and right after each, settles
+     * whether it is where the primary saw it among them there: only if no write to the key started
+     * since the stamp. A write that started in between may have entered that lane first, so then
+     * the read is counted raced there, not compared. A worker that reaches the read before it is
+     * settled checks the same thing itself.
      */
     private void handOffKeyedRead(Observation o, Store[] readers) {
         if (o.stamp == 0L) {
             reporter.raced(o, readers); // a write to the key was in progress when the read began
             return;
         }
-        for (Store s : readers) {
-            dispatcher.ordered(s.lane(o.keyHash), o, true);
+        for (int i = 0; i < readers.length; i++) {
+            dispatcher.ordered(readers[i].lane(o.keyHash), o, true);
+            o.settle(i, fence.unchanged(o.keyHash, o.stamp));
         }
-        o.settle(fence.unchanged(o.keyHash, o.stamp));
     }
 
     private Object write(MethodPolicy p, Object[] args) throws Throwable {

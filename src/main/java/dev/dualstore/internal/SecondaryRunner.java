@@ -30,7 +30,7 @@ final class SecondaryRunner {
         if (o.timedBy(s)) {
             reporter.primaryTiming(o);
         }
-        if (o.stamp != 0L && !o.inOrder(fence)) {
+        if (o.stamp != 0L && !o.inOrder(s, fence)) {
             reporter.raced(s, o); // overtaken by a write to its key on the way in: not worth calling
             return;
         }

@@ -141,7 +141,6 @@ final class Switchboard {
                         + "' did not finish within " + promoteTimeout + "; roles unchanged, writes resumed");
             }
             roles = next;
-            fence.invalidateReads();
         } finally {
             fence.resume();
         }

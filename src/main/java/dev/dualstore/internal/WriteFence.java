@@ -24,7 +24,9 @@ import java.util.function.BiFunction;
  *       {@code raced} instead of compared. Keys that share a counter can only cause a read to
  *       be skipped, never a wait.</li>
  *   <li><b>Pause.</b> Every write, keyed or not, passes a gate; {@link #pauseAll} closes it and
- *       waits until no write is between its primary call and its hand-off.</li>
+ *       waits until no write is between its primary call and its hand-off. Until
+ *       {@link #resume}, the pause counts as a write to every key, so reads are counted raced
+ *       across a change of roles.</li>
  *   <li><b>Repairs</b> of one key hold the key's lock like a write ({@link #tryLockKey}), so they
  *       never interleave with a live write to that key.</li>
  * </ul>
@@ -88,7 +90,7 @@ final class WriteFence {
         }
         KeyLock held;
         try {
-            held = keys.compute(key, HOLD);
+            held = hold(key);
         } catch (Throwable t) {
             exitGate();
             throw t;
@@ -113,7 +115,7 @@ final class WriteFence {
      * @return the lock to pass to {@link #unlockKey}, or null if it was not free in time
      */
     KeyLock tryLockKey(Object key, long timeoutNanos) throws InterruptedException {
-        KeyLock held = keys.compute(key, HOLD);
+        KeyLock held = hold(key);
         boolean locked = false;
         try {
             locked = held.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -123,6 +125,24 @@ final class WriteFence {
             }
         }
         return locked ? held : null;
+    }
+
+    /**
+     * Registers as a holder of the key's lock. The common case, a key no one holds, is one
+     * {@code putIfAbsent} of this thread's spare lock (no bin reservation, so it allocates only the
+     * map's entry); a key already held is joined under the map's bin lock.
+     */
+    private KeyLock hold(Object key) {
+        KeyLock[] spare = SPARE.get();
+        KeyLock mine = spare[0] != null ? spare[0] : new KeyLock();
+        mine.holders = 1; // not yet visible to anyone: it is published by putIfAbsent
+        if (keys.putIfAbsent(key, mine) == null) {
+            spare[0] = null;
+            return mine;
+        }
+        mine.holders = 0;
+        spare[0] = mine;
+        return keys.compute(key, HOLD);
     }
 
     void unlockKey(Object key, KeyLock held) {
@@ -137,17 +157,6 @@ final class WriteFence {
         long done = finished.get(stripe);
         long begun = started.get(stripe);
         return begun == done ? begun + 1 : 0L;
-    }
-
-    /**
-     * Counts as a write to every key, so every read in flight is counted raced: promote calls it
-     * when it swaps the roles, since a read that began before may have asked the old primary.
-     */
-    void invalidateReads() {
-        for (int i = 0; i < RACE_STRIPES; i++) {
-            started.incrementAndGet(i);
-            finished.incrementAndGet(i);
-        }
     }
 
     /** @return whether no write to the key's stripe started since {@code stamp} was observed */
@@ -165,6 +174,10 @@ final class WriteFence {
     void pauseAll(long deadline, String action) {
         synchronized (gate) {
             paused = true;
+            // The pause counts as a write to every key until resume(): a read in flight now, or
+            // begun during the pause, is counted raced rather than compared, since the roles it
+            // read (and the lanes it entered) may change under it.
+            markAll(started);
             try {
                 while (writing.get() != 0) {
                     long left = deadline - System.nanoTime();
@@ -187,8 +200,15 @@ final class WriteFence {
 
     void resume() {
         synchronized (gate) {
+            markAll(finished);
             paused = false;
             gate.notifyAll();
+        }
+    }
+
+    private static void markAll(AtomicLongArray counters) {
+        for (int i = 0; i < RACE_STRIPES; i++) {
+            counters.incrementAndGet(i);
         }
     }
 
