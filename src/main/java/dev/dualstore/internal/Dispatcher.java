@@ -6,6 +6,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands mirrored calls from callers' threads to the workers, and waits for them.
@@ -24,6 +26,7 @@ import java.util.function.BooleanSupplier;
  * expired and interrupted. Threadsafe.
  */
 final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.dualstore");
     private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Workers workers;
@@ -138,7 +141,7 @@ final class Dispatcher {
                 runner.run(s, o, slot);
             }
         } catch (Throwable t) {
-            org.slf4j.LoggerFactory.getLogger("dev.dualstore").error("dualstore: mirroring to '{}' failed", s.name, t);
+            LOG.error("dualstore: mirroring to '{}' failed", s.name, t);
         } finally {
             calling.decrementAndGet();
             release(s, o);

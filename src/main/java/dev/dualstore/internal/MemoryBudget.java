@@ -47,12 +47,4 @@ final class MemoryBudget {
         used.addAndGet(-bytes);
     }
 
-    /** @return the bytes held now */
-    long used() {
-        return used.get();
-    }
-
-    long max() {
-        return max;
-    }
 }

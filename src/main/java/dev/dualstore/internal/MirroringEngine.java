@@ -1,12 +1,15 @@
 package dev.dualstore.internal;
 
+import dev.dualstore.MismatchListener;
 import dev.dualstore.Stage;
+import dev.dualstore.Ticker;
 import dev.dualstore.metrics.MeterNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -15,7 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a backend's engine from its frozen configuration, in an order that leaves nothing behind
@@ -39,7 +46,7 @@ public final class MirroringEngine<T> {
     private final Switchboard switchboard;
     private final ProxyHandler.Sampling sampling;
     private final T proxy;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param config what the builder collected
@@ -70,7 +77,7 @@ public final class MirroringEngine<T> {
             registerMeters();
             Callbacks callbacks = new Callbacks(meters, listeners(), config.reporting().divergenceListeners(),
                     config.reporting().redactor());
-            dev.dualstore.Ticker ticker = callbacks.guard(config.dispatch().ticker());
+            Ticker ticker = callbacks.guard(config.dispatch().ticker());
             WriteFence fence = new WriteFence();
             Reporter reporter = new Reporter(meters, callbacks, fence, mailbox, config.reporting().redactor());
             long timeout = Durations.nanos(config.dispatch().timeout());
@@ -174,7 +181,7 @@ public final class MirroringEngine<T> {
         for (Store s : stores) {
             Tags tags = Tags.of(MeterNames.STORE, s.name);
             meters.gauge(MeterNames.PENDING, "Secondary calls queued or running for a store", tags, s.pending,
-                    java.util.concurrent.atomic.AtomicInteger::get);
+                    AtomicInteger::get);
             meters.gauge(MeterNames.REPAIRS, "Writes a store may have missed: keys listed by keysToRepair, plus"
                     + " writes not listed by key", tags, s.repairs, r -> r.size() + r.unlisted());
             if (s.observer) {
@@ -183,11 +190,11 @@ public final class MirroringEngine<T> {
         }
     }
 
-    private List<dev.dualstore.MismatchListener> listeners() {
-        List<dev.dualstore.MismatchListener> listeners = new ArrayList<>();
+    private List<MismatchListener> listeners() {
+        List<MismatchListener> listeners = new ArrayList<>();
         if (config.reporting().logMismatches()) {
-            listeners.add(new MismatchLog(org.slf4j.LoggerFactory.getLogger("dev.dualstore.mismatch"),
-                    new LogLimiter(System::nanoTime, java.util.concurrent.TimeUnit.SECONDS.toNanos(1)),
+            listeners.add(new MismatchLog(LoggerFactory.getLogger("dev.dualstore.mismatch"),
+                    new LogLimiter(System::nanoTime, TimeUnit.SECONDS.toNanos(1)),
                     config.reporting().redactor()));
         }
         listeners.addAll(config.reporting().mismatchListeners());
@@ -202,7 +209,7 @@ public final class MirroringEngine<T> {
             secondary[i] = stores[i + 1];
             stages[i] = config.stores().stages().getOrDefault(secondary[i].name, Stage.SHADOW);
         }
-        Store[] observers = java.util.Arrays.copyOfRange(stores, secondaries + 1, stores.length);
+        Store[] observers = Arrays.copyOfRange(stores, secondaries + 1, stores.length);
         return new Roles(stores[0], secondary, stages, observers, false);
     }
 

@@ -46,14 +46,12 @@ final class Workers {
     /** Dualstore's own pool, shut down on close; null when shared or injected. */
     private final ThreadPoolExecutor ownPool;
     private final boolean ordered;
-    private final boolean virtual;
     private final AtomicLong submissions = new AtomicLong();
 
-    private Workers(Executor executor, ThreadPoolExecutor ownPool, boolean ordered, boolean virtual) {
+    private Workers(Executor executor, ThreadPoolExecutor ownPool, boolean ordered) {
         this.executor = executor;
         this.ownPool = ownPool;
         this.ordered = ordered;
-        this.virtual = virtual;
     }
 
     /** @return the dispatcher every backend shares unless it has its own pool or executor */
@@ -61,9 +59,9 @@ final class Workers {
         synchronized (SHARED_LOCK) {
             if (shared == null) {
                 Executor virtualThreads = virtualThreadPerTask();
-                shared = virtualThreads != null ? new Workers(virtualThreads, null, false, true)
+                shared = virtualThreads != null ? new Workers(virtualThreads, null, false)
                         : new Workers(pool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                                Threads.numbered("dualstore")), null, true, false);
+                                Threads.numbered("dualstore")), null, true);
             }
             return shared;
         }
@@ -71,11 +69,11 @@ final class Workers {
 
     static Workers ownPool(String backend, int threads) {
         ThreadPoolExecutor pool = pool(threads, Threads.numbered("dualstore-" + backend));
-        return new Workers(pool, pool, true, false);
+        return new Workers(pool, pool, true);
     }
 
     static Workers injected(Executor executor) {
-        return new Workers(executor, null, false, false);
+        return new Workers(executor, null, false);
     }
 
     private static ThreadPoolExecutor pool(int threads, ThreadFactory factory) {
@@ -108,11 +106,6 @@ final class Workers {
         }
         Runnable next = ((ThreadPoolExecutor) executor).getQueue().peek();
         return next != null && rank(next) < 2;
-    }
-
-    /** @return whether each task runs on a thread of its own (virtual threads) */
-    boolean threadPerTask() {
-        return virtual;
     }
 
     /** @throws RejectedExecutionException if the executor refuses the task */
