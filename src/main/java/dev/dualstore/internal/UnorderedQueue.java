@@ -2,7 +2,9 @@ package dev.dualstore.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One store's reads without a key: a queue drained by as many concurrent drainers as its backlog
@@ -22,10 +24,13 @@ final class UnorderedQueue {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger drainers = new AtomicInteger();
     private final int maxDrainers;
+    /** Drainers that have run and may run again, so that starting one allocates nothing. */
+    private final AtomicReferenceArray<Drainer> idle;
 
     UnorderedQueue(Dispatcher dispatcher, int maxDrainers) {
         this.dispatcher = dispatcher;
         this.maxDrainers = maxDrainers;
+        this.idle = new AtomicReferenceArray<>(maxDrainers);
     }
 
     void offer(UnorderedCall call) {
@@ -50,19 +55,61 @@ final class UnorderedQueue {
     }
 
     private void start() {
+        start(claim());
+    }
+
+    private void start(Drainer drainer) {
         try {
-            dispatcher.schedule(new Drainer());
+            dispatcher.schedule(drainer);
         } catch (RejectedExecutionException e) {
+            drainer.release();
             if (drainers.decrementAndGet() == 0) {
                 rejectQueued(); // no drainer is left to take them
             }
         }
     }
 
+    /** A drainer not running now: a pooled one if one is free, else a new one. */
+    private Drainer claim() {
+        for (int i = 0; i < idle.length(); i++) {
+            Drainer d = idle.get(i);
+            if (d == null) {
+                Drainer fresh = new Drainer(true);
+                if (idle.compareAndSet(i, null, fresh)) {
+                    return fresh;
+                }
+                d = idle.get(i);
+            }
+            if (d.busy.compareAndSet(false, true)) {
+                return d;
+            }
+        }
+        // Every pooled one is busy, or just leaving: one for this run only.
+        return new Drainer(false);
+    }
+
     /** Takes calls until the queue is empty (or a batch is done, then goes to the back of the pool's line). */
     final class Drainer implements Runnable {
         /** When this drainer was submitted; orders it among the tasks of a pool of dualstore's. */
         volatile long submission;
+        /** Claimed: scheduled or running. */
+        final AtomicBoolean busy;
+        private final boolean pooled;
+        /** Where its calls publish their deadlines; opened by its first run, kept while pooled. */
+        private Deadlines.Slot slot;
+
+        Drainer(boolean pooled) {
+            this.busy = new AtomicBoolean(true);
+            this.pooled = pooled;
+        }
+
+        void release() {
+            if (!pooled && slot != null) {
+                dispatcher.closeSlot(slot);
+                slot = null;
+            }
+            busy.set(false);
+        }
 
         @Override
         public void run() {
@@ -89,6 +136,7 @@ final class UnorderedQueue {
                 if (call == null) {
                     // Leave, unless a call slipped in after the poll while this drainer still counted.
                     if (drainers.decrementAndGet() > 0 || queue.isEmpty() || !reclaim()) {
+                        release();
                         return;
                     }
                     continue;
@@ -99,7 +147,7 @@ final class UnorderedQueue {
                     break; // writes first: they wait in the same pool
                 }
             }
-            start(); // still counted as a drainer; a fresh task lets other work in first
+            start(this); // still counted as a drainer; a fresh task lets other work in first
         }
 
         private boolean reclaim() {
