@@ -66,7 +66,7 @@ final class Deadlines {
         int expired = 0;
         for (Slot slot : open) {
             Deadline d = slot.current;
-            if (d != null && d.expire()) {
+            if (d != null && d.expire(slot)) {
                 expired++;
             }
         }
@@ -93,7 +93,7 @@ final class Deadlines {
         for (Slot slot : open) {
             Deadline d = slot.current;
             if (d != null && now - d.deadlineNanos >= 0) {
-                d.expire();
+                d.expire(slot);
             }
         }
     }
@@ -123,37 +123,40 @@ final class Deadlines {
             if (owner.stopped) {
                 return null;
             }
-            Deadline deadline = new Deadline(this, thread, owner.ticker.read() + owner.timeoutNanos, store, observation);
+            Deadline deadline = new Deadline(owner.ticker.read() + owner.timeoutNanos, store, observation);
             current = deadline;
             return deadline;
         }
     }
 
-    /** One call's deadline. */
-    static final class Deadline {
+    /**
+     * One call's deadline; its state (running, finished, expired, interrupted) is the integer it
+     * extends, so a deadline is one small object per call.
+     */
+    @SuppressWarnings("serial") // never serialised
+    static final class Deadline extends AtomicInteger {
         private static final int RUNNING = 0;
         private static final int FINISHED = 1;
         private static final int EXPIRED = 2;
         private static final int INTERRUPTED = 3;
 
-        private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private final Slot slot;
-        private final Thread caller;
         private final long deadlineNanos;
         private final Store store;
         private final Observation observation;
 
-        private Deadline(Slot slot, Thread caller, long deadlineNanos, Store store, Observation observation) {
-            this.slot = slot;
-            this.caller = caller;
+        private Deadline(long deadlineNanos, Store store, Observation observation) {
+            super(RUNNING);
             this.deadlineNanos = deadlineNanos;
             this.store = store;
             this.observation = observation;
         }
 
-        /** The deadline passed (or the backend closed) while the call was running; true if this expired it. */
-        private boolean expire() {
-            if (!state.compareAndSet(RUNNING, EXPIRED)) {
+        /**
+         * The deadline passed (or the backend closed) while the call was running on {@code slot}'s
+         * thread; true if this expired it.
+         */
+        private boolean expire(Slot slot) {
+            if (!compareAndSet(RUNNING, EXPIRED)) {
                 return false;
             }
             try {
@@ -163,8 +166,8 @@ final class Deadlines {
             } catch (Throwable t) {
                 // Counting never throws; if it ever did, the deadline thread must live on.
             } finally {
-                caller.interrupt();
-                state.set(INTERRUPTED);
+                slot.thread.interrupt(); // still the call's thread: the deadline is armed within one run
+                set(INTERRUPTED);
             }
             return true;
         }
@@ -174,12 +177,12 @@ final class Deadlines {
          * waits for the interrupt to land (a few instructions away) and clears it, so it never
          * leaks into the next call this thread runs.
          */
-        boolean finish() {
+        boolean finish(Slot slot) {
             slot.current = null;
-            if (state.compareAndSet(RUNNING, FINISHED)) {
+            if (compareAndSet(RUNNING, FINISHED)) {
                 return true;
             }
-            while (state.get() != INTERRUPTED) {
+            while (get() != INTERRUPTED) {
                 Thread.onSpinWait();
             }
             Thread.interrupted();

@@ -73,7 +73,7 @@ final class Dispatcher {
             reporter.rejected(s, o);
             return;
         }
-        s.unorderedQueue.offer(new UnorderedCall(this, s, o, s.unordered.enter()));
+        s.unorderedQueue.offer(new UnorderedCall(s, o, s.unordered.enter()));
     }
 
     /**

@@ -39,7 +39,7 @@ final class SecondaryRunner {
         Object answer = call(s, o);
         Object primary = o.policy.answersLater ? completed(o.value, o.thrown) : Answer.of(o.value, o.thrown);
         long nanos = ticker.read() - start;
-        if (deadline != null && !deadline.finish()) {
+        if (deadline != null && !deadline.finish(slot)) {
             return; // the deadline won and was reported
         }
         reporter.answered(s, o, primary, answer, nanos);

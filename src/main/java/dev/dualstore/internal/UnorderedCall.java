@@ -6,37 +6,35 @@ package dev.dualstore.internal;
  * {@link InFlight} epoch, so drain() can wait for it.
  */
 final class UnorderedCall {
-    private final Dispatcher dispatcher;
     final Store store;
     final Observation observation;
     private final InFlight.Epoch epoch;
 
-    UnorderedCall(Dispatcher dispatcher, Store store, Observation observation, InFlight.Epoch epoch) {
-        this.dispatcher = dispatcher;
+    UnorderedCall(Store store, Observation observation, InFlight.Epoch epoch) {
         this.store = store;
         this.observation = observation;
         this.epoch = epoch;
     }
 
     /** Runs the call on the drainer's thread. */
-    void run(Deadlines.Slot slot) {
+    void run(Dispatcher dispatcher, Deadlines.Slot slot) {
         try {
             dispatcher.run(store, observation, slot);
         } finally {
-            ended();
+            ended(dispatcher);
         }
     }
 
     /** The call was refused or dropped without running. */
-    void reject() {
+    void reject(Dispatcher dispatcher) {
         try {
             dispatcher.reject(store, observation);
         } finally {
-            ended();
+            ended(dispatcher);
         }
     }
 
-    private void ended() {
+    private void ended(Dispatcher dispatcher) {
         epoch.exit();
         dispatcher.progressed();
     }

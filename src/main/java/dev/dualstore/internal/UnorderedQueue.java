@@ -50,7 +50,7 @@ final class UnorderedQueue {
         UnorderedCall call;
         while ((call = queue.poll()) != null) {
             queued.decrementAndGet();
-            call.reject();
+            call.reject(dispatcher);
         }
     }
 
@@ -142,7 +142,7 @@ final class UnorderedQueue {
                     continue;
                 }
                 queued.decrementAndGet();
-                call.run(slot);
+                call.run(dispatcher, slot);
                 if (dispatcher.writesWaiting()) {
                     break; // writes first: they wait in the same pool
                 }
