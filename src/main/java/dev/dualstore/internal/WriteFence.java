@@ -1,10 +1,11 @@
 package dev.dualstore.internal;
 
-import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 
 /**
  * Keeps writes to one key in primary order on their way to the secondaries, lets reads tell
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       and the hand-off ({@link #enterWrite}), so writes to one key enter every lane in the
  *       order the primary applied them. Writes to different keys never wait for each other;
  *       writes to one key wait as the database's row lock would make them. The lock is
- *       reentrant, and is in use only while some write to the key holds or waits for it.</li>
+ *       reentrant, and exists only while some write to the key holds or waits for it.</li>
  *   <li><b>Races.</b> Writes also bump one of {@value #RACE_STRIPES} counters by key hash.
  *       A keyed read takes a stamp before its primary call ({@link #observe}) and checks it
  *       after its hand-off ({@link #unchanged}); a write to the key in between means the two
@@ -36,16 +37,31 @@ import java.util.concurrent.locks.ReentrantLock;
 final class WriteFence {
     /** Race-detection counters; a power of two. */
     static final int RACE_STRIPES = 4096;
-    /** Buckets of key locks; a power of two. */
-    private static final int BUCKETS = 1024;
     /**
      * Each thread keeps the last key lock it let go of for the next key it writes, so that a
-     * write allocates nothing.
+     * write to an uncontended key allocates no lock: only the map's entry.
      */
     private static final ThreadLocal<KeyLock[]> SPARE = ThreadLocal.withInitial(() -> new KeyLock[1]);
+    private static final BiFunction<Object, KeyLock, KeyLock> HOLD = (key, lock) -> {
+        KeyLock held = lock;
+        if (held == null) {
+            KeyLock[] spare = SPARE.get();
+            held = spare[0] != null ? spare[0] : new KeyLock();
+            spare[0] = null;
+        }
+        held.holders++;
+        return held;
+    };
+    private static final BiFunction<Object, KeyLock, KeyLock> LET_GO = (key, lock) -> {
+        if (--lock.holders > 0) {
+            return lock;
+        }
+        // No one holds or waits for it, and it leaves the map now: this thread may reuse it.
+        SPARE.get()[0] = lock;
+        return null;
+    };
 
-    /** The key locks in use, by key hash; each bucket guarded by its own monitor, held only for bookkeeping. */
-    private final Bucket[] buckets = new Bucket[BUCKETS];
+    private final ConcurrentHashMap<Object, KeyLock> keys = new ConcurrentHashMap<>();
     private final AtomicLongArray started = new AtomicLongArray(RACE_STRIPES);
     private final AtomicLongArray finished = new AtomicLongArray(RACE_STRIPES);
     /** Writes past the gate and not yet out. */
@@ -53,52 +69,10 @@ final class WriteFence {
     private final Object gate = new Object();
     private volatile boolean paused;
 
-    WriteFence() {
-        for (int i = 0; i < BUCKETS; i++) {
-            buckets[i] = new Bucket();
-        }
-    }
-
-    /** A key's lock, in use while some write or repair holds or waits for it; reused after. */
+    /** A key's lock; {@code holders} is guarded by the map's lock on the key's bin. */
     static final class KeyLock {
         final ReentrantLock lock = new ReentrantLock();
-        /** The key, its hash and its holders: guarded by the bucket's monitor. */
-        Object key;
-        int hash;
         int holders;
-    }
-
-    /** The key locks in use whose keys hash to one bucket: a small array, scanned by hash then equals. */
-    private static final class Bucket {
-        KeyLock[] locks = new KeyLock[2];
-        int size;
-
-        KeyLock find(Object key, int hash) {
-            for (int i = 0; i < size; i++) {
-                KeyLock l = locks[i];
-                if (l.hash == hash && l.key.equals(key)) {
-                    return l;
-                }
-            }
-            return null;
-        }
-
-        void add(KeyLock lock) {
-            if (size == locks.length) {
-                locks = Arrays.copyOf(locks, size * 2);
-            }
-            locks[size++] = lock;
-        }
-
-        void remove(KeyLock lock) {
-            for (int i = 0; i < size; i++) {
-                if (locks[i] == lock) {
-                    locks[i] = locks[--size];
-                    locks[size] = null;
-                    return;
-                }
-            }
-        }
     }
 
     /**
@@ -116,7 +90,7 @@ final class WriteFence {
         }
         KeyLock held;
         try {
-            held = hold(key, keyHash);
+            held = hold(key);
         } catch (Throwable t) {
             exitGate();
             throw t;
@@ -130,7 +104,7 @@ final class WriteFence {
     void exitWrite(Object key, int keyHash, KeyLock held) {
         if (held != null) {
             finished.incrementAndGet(keyHash & (RACE_STRIPES - 1));
-            unlockKey(held);
+            unlockKey(key, held);
         }
         exitGate();
     }
@@ -140,61 +114,40 @@ final class WriteFence {
      *
      * @return the lock to pass to {@link #unlockKey}, or null if it was not free in time
      */
-    KeyLock tryLockKey(Object key, int keyHash, long timeoutNanos) throws InterruptedException {
-        KeyLock held = hold(key, keyHash);
+    KeyLock tryLockKey(Object key, long timeoutNanos) throws InterruptedException {
+        KeyLock held = hold(key);
         boolean locked = false;
         try {
             locked = held.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
         } finally {
             if (!locked) {
-                letGo(held);
+                keys.compute(key, LET_GO);
             }
         }
         return locked ? held : null;
     }
 
     /**
-     * Registers as a holder of the key's lock, creating it (from this thread's spare) if no one
-     * holds it. Only the bucket's bookkeeping is guarded; the key's lock is taken after.
-     *
-     * @throws RuntimeException or Error if the key's {@code equals} throws; nothing is then held
+     * Registers as a holder of the key's lock. The common case, a key no one holds, is one
+     * {@code putIfAbsent} of this thread's spare lock (no bin reservation, so it allocates only the
+     * map's entry); a key already held is joined under the map's bin lock.
      */
-    private KeyLock hold(Object key, int keyHash) {
-        Bucket bucket = bucket(keyHash);
-        synchronized (bucket) {
-            KeyLock held = bucket.find(key, keyHash);
-            if (held == null) {
-                KeyLock[] spare = SPARE.get();
-                held = spare[0] != null ? spare[0] : new KeyLock();
-                spare[0] = null;
-                held.key = key;
-                held.hash = keyHash;
-                bucket.add(held);
-            }
-            held.holders++;
-            return held;
+    private KeyLock hold(Object key) {
+        KeyLock[] spare = SPARE.get();
+        KeyLock mine = spare[0] != null ? spare[0] : new KeyLock();
+        mine.holders = 1; // not yet visible to anyone: it is published by putIfAbsent
+        if (keys.putIfAbsent(key, mine) == null) {
+            spare[0] = null;
+            return mine;
         }
+        mine.holders = 0;
+        spare[0] = mine;
+        return keys.compute(key, HOLD);
     }
 
-    private void letGo(KeyLock held) {
-        Bucket bucket = bucket(held.hash);
-        synchronized (bucket) {
-            if (--held.holders == 0) {
-                // No one holds or waits for it: it leaves the bucket, and this thread may reuse it.
-                bucket.remove(held);
-                held.key = null;
-                SPARE.get()[0] = held;
-            }
-        }
-    }
-
-    void unlockKey(KeyLock held) {
+    void unlockKey(Object key, KeyLock held) {
         held.lock.unlock();
-        letGo(held);
-    }
-
-    private Bucket bucket(int keyHash) {
-        return buckets[(keyHash >>> 12) & (BUCKETS - 1)];
+        keys.compute(key, LET_GO);
     }
 
     /** @return a stamp to check with {@link #unchanged}; 0 if a write to the key's stripe is in progress */
