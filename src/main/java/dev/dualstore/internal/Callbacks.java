@@ -38,6 +38,7 @@ final class Callbacks {
     private final Redactor redactor;
     private final LogLimiter logLimiter;
     private final Meters meters;
+    private final Mailbox mailbox;
     private final Failures comparatorErrors;
     private final Failures mismatchListenerErrors;
     private final Failures divergenceListenerErrors;
@@ -47,8 +48,9 @@ final class Callbacks {
     private final MismatchListener[] mismatchListeners;
     private final DivergenceListener[] divergenceListeners;
 
-    Callbacks(Meters meters, List<MismatchListener> mismatchListeners, List<DivergenceListener> divergenceListeners,
-            Redactor redactor) {
+    Callbacks(Meters meters, Mailbox mailbox, List<MismatchListener> mismatchListeners,
+            List<DivergenceListener> divergenceListeners, Redactor redactor) {
+        this.mailbox = mailbox;
         this.backend = meters.backend();
         this.redactor = redactor;
         this.logLimiter = new LogLimiter(System::nanoTime, TimeUnit.SECONDS.toNanos(1));
@@ -103,19 +105,19 @@ final class Callbacks {
         keyErrors.count(meters);
     }
 
-    /** A weigher that threw; on the caller's thread, so only counts. */
-    void weigherFailed() {
-        weigherErrors.count(meters);
+    /** A key's {@code hashCode} or {@code equals} threw on a caller's thread: counted now, logged on a worker. */
+    void keyFailed(Throwable t) {
+        failedOnCallersThread(keyErrors, KEY, t);
     }
 
-    /** Logs a weigher failure counted on a caller's thread; runs on a worker. */
-    void weigherFailedLog(Throwable t) {
-        log(WEIGHER, t);
+    /** A weigher threw on a caller's thread: counted now, logged on a worker. */
+    void weigherFailed(Throwable t) {
+        failedOnCallersThread(weigherErrors, WEIGHER, t);
     }
 
-    /** Logs the key failures counted on callers' threads; runs on a worker. */
-    void keyFailedLog(Throwable t) {
-        log(KEY, t);
+    private void failedOnCallersThread(Failures failures, String callback, Throwable t) {
+        failures.count(meters);
+        mailbox.post(() -> log(callback, t));
     }
 
     /**

@@ -75,7 +75,7 @@ public final class MirroringEngine<T> {
             this.stores = createStores(storeConfig);
             this.storesByName = byName(stores);
             registerMeters();
-            Callbacks callbacks = new Callbacks(meters, listeners(), config.reporting().divergenceListeners(),
+            Callbacks callbacks = new Callbacks(meters, mailbox, listeners(), config.reporting().divergenceListeners(),
                     config.reporting().redactor());
             Ticker ticker = callbacks.guard(config.dispatch().ticker());
             WriteFence fence = new WriteFence();
@@ -89,7 +89,7 @@ public final class MirroringEngine<T> {
             ProxyClasses.Generated<T> proxyClass = ProxyClasses.generate(storeConfig.type(), canonical);
             methods.bindDefaultBodies(proxyClass);
             ProxyHandler handler = new ProxyHandler(config.name(), storeConfig.type(), methods.byMethod(), switchboard,
-                    fence, dispatcher, reporter, ticker, sampling, config.dispatch().dualWriteFailure(),
+                    fence, dispatcher, reporter, callbacks, ticker, sampling, config.dispatch().dualWriteFailure(),
                     config.dispatch().weigher());
             this.proxy = proxyClass.newInstance(handler);
         } catch (RuntimeException | Error e) {

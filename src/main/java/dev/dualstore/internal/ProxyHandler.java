@@ -31,13 +31,14 @@ final class ProxyHandler implements InvocationHandler {
     private final WriteFence fence;
     private final Dispatcher dispatcher;
     private final Reporter reporter;
+    private final Callbacks callbacks;
     private final Ticker ticker;
     private final Sampling sampling;
     private final Weigher weigher;
     private final boolean failOnDualWriteError;
 
     ProxyHandler(String backend, Class<?> type, Map<Method, MethodPolicy> policies, Switchboard switchboard,
-            WriteFence fence, Dispatcher dispatcher, Reporter reporter, Ticker ticker,
+            WriteFence fence, Dispatcher dispatcher, Reporter reporter, Callbacks callbacks, Ticker ticker,
             Sampling sampling, DualWriteFailure dualWriteFailure, Weigher weigher) {
         this.backend = backend;
         this.type = type;
@@ -48,6 +49,7 @@ final class ProxyHandler implements InvocationHandler {
         this.fence = fence;
         this.dispatcher = dispatcher;
         this.reporter = reporter;
+        this.callbacks = callbacks;
         this.ticker = ticker;
         this.sampling = sampling;
         this.weigher = weigher;
@@ -235,14 +237,14 @@ final class ProxyHandler implements InvocationHandler {
         try {
             return Math.max(0L, weigher.weigh(p.method, args, value));
         } catch (Throwable t) {
-            reporter.weigherFailed(t);
+            callbacks.weigherFailed(t);
             return Weigher.estimating().weigh(p.method, args, value);
         }
     }
 
     /** The key's {@code hashCode} threw: the call goes on as one without a key. */
     private Object keyFailed(Throwable t) {
-        reporter.keyFailed(t);
+        callbacks.keyFailed(t);
         return null;
     }
 

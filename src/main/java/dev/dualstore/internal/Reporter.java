@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * lines.
  *
  * <p><b>Threads.</b> Outcomes observed on a worker ({@link #answered}) are reported right there.
- * Outcomes observed elsewhere ({@link #rejected} and {@link #dualWriteFailed} on the caller's
+ * Outcomes observed elsewhere ({@link #rejected} and {@link #dualWrote} on the caller's
  * thread, {@link #timedOut} on the deadline thread) are counted and listed at once, which never
  * runs user code, and their listener calls and log lines are posted to the {@link Mailbox}, which
  * runs them on a worker. So user callbacks never run on the caller's thread or the deadline
@@ -46,18 +46,6 @@ final class Reporter {
 
     void primaryTiming(MethodPolicy p, Roles r, Throwable thrown, long nanos) {
         meters.record(p.meters[r.primary.id].timer(true, thrown == null), nanos);
-    }
-
-    /** The weigher threw on the caller's thread: counted now, logged on a worker. */
-    void weigherFailed(Throwable t) {
-        callbacks.weigherFailed();
-        mailbox.post(() -> callbacks.weigherFailedLog(t));
-    }
-
-    /** A key's {@code hashCode} threw on the caller's thread: counted now, logged on a worker. */
-    void keyFailed(Throwable t) {
-        callbacks.keyFailed();
-        mailbox.post(() -> callbacks.keyFailedLog(t));
     }
 
     /**
