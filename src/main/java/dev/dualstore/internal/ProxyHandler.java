@@ -143,7 +143,7 @@ final class ProxyHandler implements InvocationHandler {
         }
         Object key = p.keyed() ? p.key(args) : null;
         int hash = 0;
-        WriteFence.KeyLock held = null;
+        KeyLocks.KeyLock held = null;
         if (key != null) {
             try {
                 hash = Keys.hash(key);
@@ -172,7 +172,7 @@ final class ProxyHandler implements InvocationHandler {
                 dualWriteFailure = mirrorWrite(p, args, key, hash, value, thrown, nanos, r);
             }
         } finally {
-            fence.exitWrite(key, hash, held);
+            fence.exitWrite(hash, held);
         }
         if (thrown != null) {
             throw thrown;

@@ -78,7 +78,7 @@ final class Switchboard {
         requireOpen();
         int hash = Keys.hash(key);
         long deadline = System.nanoTime() + promoteTimeoutNanos;
-        WriteFence.KeyLock held = fence.tryLockKey(key, promoteTimeoutNanos);
+        KeyLocks.KeyLock held = fence.tryLockKey(key, hash, promoteTimeoutNanos);
         if (held == null) {
             throw new IllegalStateException(what + " did not start: writes to the key did not finish within " + promoteTimeout);
         }
@@ -91,7 +91,7 @@ final class Switchboard {
             store.repairs.remove(key);
             return result;
         } finally {
-            fence.unlockKey(key, held);
+            fence.unlockKey(hash, held);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.dualstore.internal;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +19,7 @@ final class UnorderedQueue {
     private static final int BATCH = 64;
 
     private final Dispatcher dispatcher;
-    private final ConcurrentLinkedQueue<UnorderedCall> queue = new ConcurrentLinkedQueue<>();
+    private final CallQueue queue = new CallQueue();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger drainers = new AtomicInteger();
     private final int maxDrainers;

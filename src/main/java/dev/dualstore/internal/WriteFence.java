@@ -1,11 +1,9 @@
 package dev.dualstore.internal;
 
-import java.util.concurrent.ConcurrentHashMap;
+import dev.dualstore.internal.KeyLocks.KeyLock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
 
 /**
  * Keeps writes to one key in primary order on their way to the secondaries, lets reads tell
@@ -16,7 +14,8 @@ import java.util.function.BiFunction;
  *       and the hand-off ({@link #enterWrite}), so writes to one key enter every lane in the
  *       order the primary applied them. Writes to different keys never wait for each other;
  *       writes to one key wait as the database's row lock would make them. The lock is
- *       reentrant, and exists only while some write to the key holds or waits for it.</li>
+ *       reentrant, and exists only while some write to the key holds or waits for it
+ *       ({@link KeyLocks}).</li>
  *   <li><b>Races.</b> Writes also bump one of {@value #RACE_STRIPES} counters by key hash.
  *       A keyed read takes a stamp before its primary call ({@link #observe}) and checks it
  *       after its hand-off ({@link #unchanged}); a write to the key in between means the two
@@ -37,43 +36,14 @@ import java.util.function.BiFunction;
 final class WriteFence {
     /** Race-detection counters; a power of two. */
     static final int RACE_STRIPES = 4096;
-    /**
-     * Each thread keeps the last key lock it let go of for the next key it writes, so that a
-     * write to an uncontended key allocates no lock: only the map's entry.
-     */
-    private static final ThreadLocal<KeyLock[]> SPARE = ThreadLocal.withInitial(() -> new KeyLock[1]);
-    private static final BiFunction<Object, KeyLock, KeyLock> HOLD = (key, lock) -> {
-        KeyLock held = lock;
-        if (held == null) {
-            KeyLock[] spare = SPARE.get();
-            held = spare[0] != null ? spare[0] : new KeyLock();
-            spare[0] = null;
-        }
-        held.holders++;
-        return held;
-    };
-    private static final BiFunction<Object, KeyLock, KeyLock> LET_GO = (key, lock) -> {
-        if (--lock.holders > 0) {
-            return lock;
-        }
-        // No one holds or waits for it, and it leaves the map now: this thread may reuse it.
-        SPARE.get()[0] = lock;
-        return null;
-    };
 
-    private final ConcurrentHashMap<Object, KeyLock> keys = new ConcurrentHashMap<>();
+    private final KeyLocks keys = new KeyLocks();
     private final AtomicLongArray started = new AtomicLongArray(RACE_STRIPES);
     private final AtomicLongArray finished = new AtomicLongArray(RACE_STRIPES);
     /** Writes past the gate and not yet out. */
     private final AtomicInteger writing = new AtomicInteger();
     private final Object gate = new Object();
     private volatile boolean paused;
-
-    /** A key's lock; {@code holders} is guarded by the map's lock on the key's bin. */
-    static final class KeyLock {
-        final ReentrantLock lock = new ReentrantLock();
-        int holders;
-    }
 
     /**
      * Caller's thread, before the primary call of a write: passes the gate, then takes the key's
@@ -90,21 +60,21 @@ final class WriteFence {
         }
         KeyLock held;
         try {
-            held = hold(key);
+            held = keys.hold(key, keyHash);
         } catch (Throwable t) {
             exitGate();
             throw t;
         }
-        held.lock.lock();
+        held.lock();
         started.incrementAndGet(keyHash & (RACE_STRIPES - 1));
         return held;
     }
 
     /** Caller's thread, after the hand-off of a write. */
-    void exitWrite(Object key, int keyHash, KeyLock held) {
+    void exitWrite(int keyHash, KeyLock held) {
         if (held != null) {
             finished.incrementAndGet(keyHash & (RACE_STRIPES - 1));
-            unlockKey(key, held);
+            unlockKey(keyHash, held);
         }
         exitGate();
     }
@@ -112,42 +82,25 @@ final class WriteFence {
     /**
      * Takes one key's lock for a repair, waiting at most {@code timeoutNanos}.
      *
+     * @param keyHash the key's {@link Keys#hash}
      * @return the lock to pass to {@link #unlockKey}, or null if it was not free in time
      */
-    KeyLock tryLockKey(Object key, long timeoutNanos) throws InterruptedException {
-        KeyLock held = hold(key);
+    KeyLock tryLockKey(Object key, int keyHash, long timeoutNanos) throws InterruptedException {
+        KeyLock held = keys.hold(key, keyHash);
         boolean locked = false;
         try {
-            locked = held.lock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
+            locked = held.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
         } finally {
             if (!locked) {
-                keys.compute(key, LET_GO);
+                keys.letGo(held, keyHash);
             }
         }
         return locked ? held : null;
     }
 
-    /**
-     * Registers as a holder of the key's lock. The common case, a key no one holds, is one
-     * {@code putIfAbsent} of this thread's spare lock (no bin reservation, so it allocates only the
-     * map's entry); a key already held is joined under the map's bin lock.
-     */
-    private KeyLock hold(Object key) {
-        KeyLock[] spare = SPARE.get();
-        KeyLock mine = spare[0] != null ? spare[0] : new KeyLock();
-        mine.holders = 1; // not yet visible to anyone: it is published by putIfAbsent
-        if (keys.putIfAbsent(key, mine) == null) {
-            spare[0] = null;
-            return mine;
-        }
-        mine.holders = 0;
-        spare[0] = mine;
-        return keys.compute(key, HOLD);
-    }
-
-    void unlockKey(Object key, KeyLock held) {
-        held.lock.unlock();
-        keys.compute(key, LET_GO);
+    void unlockKey(int keyHash, KeyLock held) {
+        held.unlock();
+        keys.letGo(held, keyHash);
     }
 
     /** @return a stamp to check with {@link #unchanged}; 0 if a write to the key's stripe is in progress */
