@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
@@ -106,6 +107,44 @@ class EngineUnderLoadTest {
             held.open();
             assertThat(backend.drain(WAIT)).isTrue();
             assertThat(meters.comparisons("mismatch")).as("the five pending were compared (the secondary is empty)").isEqualTo(5);
+        }
+    }
+
+    /** Reads without a key: each one runs in no particular order on any worker. */
+    interface Lookup {
+        @Read
+        String describe(String item);
+    }
+
+    @Test
+    void unkeyedReadsFromManyThreadsAreEachComparedOrShedAndLeaveNoPermitOrByteHeld() throws Exception {
+        Lookup oldLookup = item -> "item " + item;
+        Lookup newLookup = item -> "item " + item;
+        int threads = 4;
+        int callsEach = 25_000;
+        try (MirroringBackend<Lookup> backend = Backends.of(Lookup.class, registry, oldLookup, newLookup)
+                .threads(2).maxPending(256).build()) {
+            Lookup lookup = backend.proxy();
+            ConcurrentTestHarness.runConcurrently(threads, t -> {
+                for (int i = 0; i < callsEach; i++) {
+                    lookup.describe(t + "-" + (i & 63));
+                }
+            });
+            assertThat(backend.drain(WAIT)).isTrue();
+
+            assertThat(meters.comparisons("match") + meters.comparisons("rejected"))
+                    .as("every read compared or shed, none lost").isEqualTo(threads * callsEach);
+            assertThat(meters.comparisons("mismatch")).isZero();
+            assertThat(registry.get("dualstore.pending").tag("store", "new").gauge().value())
+                    .as("drained: every permit given back").isZero();
+
+            // Permits and bytes are given back in runs of calls: a second round finds them all free.
+            double shedBefore = meters.comparisons("rejected");
+            for (int i = 0; i < 100; i++) {
+                lookup.describe("again-" + i);
+                assertThat(backend.drain(WAIT)).isTrue();
+            }
+            assertThat(meters.comparisons("rejected")).as("nothing held back from the first round").isEqualTo(shedBefore);
         }
     }
 

@@ -131,9 +131,23 @@ final class Dispatcher {
         deadlines.close(slot);
     }
 
-    /** Runs one call for {@code s}, or rejects it once stopped. Worker thread; never throws. */
+    /** Runs one call for {@code s}, or rejects it once stopped, then frees its permit. Worker thread; never throws. */
     void run(Store s, Observation o, Deadlines.Slot slot) {
         calling.incrementAndGet();
+        try {
+            runHeld(s, o, slot);
+        } finally {
+            calling.decrementAndGet();
+            release(s, o);
+        }
+    }
+
+    /**
+     * Runs one call of a run of calls, between {@link #startCalls} and {@link #endCalls}; its
+     * permit and weight are freed by {@link #released}, once for the run. Worker thread; never
+     * throws.
+     */
+    void runHeld(Store s, Observation o, Deadlines.Slot slot) {
         try {
             if (stopped) {
                 reporter.rejected(s, o);
@@ -142,10 +156,22 @@ final class Dispatcher {
             }
         } catch (Throwable t) {
             LOG.error("dualstore: mirroring to '{}' failed", s.name, t);
-        } finally {
-            calling.decrementAndGet();
-            release(s, o);
         }
+    }
+
+    /** A worker may call stores until {@link #endCalls}: {@link #stop} waits for it. */
+    void startCalls() {
+        calling.incrementAndGet();
+    }
+
+    void endCalls() {
+        calling.decrementAndGet();
+    }
+
+    /** Frees the permits and weight of {@code calls} calls of {@code s} that ended. */
+    void released(Store s, int calls, long weight) {
+        memory.release(weight);
+        s.pending.addAndGet(-calls);
     }
 
     /** Rejects a call that was never run. Any thread; never throws. */

@@ -54,5 +54,10 @@ final class InFlight {
         boolean exit() {
             return count.decrementAndGet() == 0;
         }
+
+        /** {@code n} pieces of this epoch's work ended. */
+        void exit(int n) {
+            count.addAndGet(-n);
+        }
     }
 }

@@ -40,7 +40,7 @@ final class Store {
         }
         this.unkeyedLane = new Lane(dispatcher, this);
         this.repairs = new RepairLog(repairCapacity);
-        this.unorderedQueue = new UnorderedQueue(dispatcher, Math.max(1, concurrency - LANES));
+        this.unorderedQueue = new UnorderedQueue(dispatcher, this, Math.max(1, concurrency - LANES));
     }
 
     /** The lane of a keyed call, by the key's spread hash. */

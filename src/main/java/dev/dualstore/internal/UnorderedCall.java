@@ -38,13 +38,24 @@ final class UnorderedCall {
         return new UnorderedCall(null, null, null);
     }
 
-    /** Runs the call on the drainer's thread. */
-    void run(Dispatcher dispatcher, Deadlines.Slot slot) {
+    /**
+     * Runs the call on the drainer's thread, which frees its permit and ends its epoch's count
+     * afterwards, together with other calls' ({@link UnorderedQueue}).
+     */
+    void runHeld(Dispatcher dispatcher, Deadlines.Slot slot) {
         try {
-            dispatcher.run(store, observation, slot);
+            dispatcher.runHeld(store, observation, slot);
         } finally {
-            ended(dispatcher);
+            observation = null; // the answer it holds is no longer counted in the memory bound
         }
+    }
+
+    int weight() {
+        return observation.weight;
+    }
+
+    InFlight.Epoch epoch() {
+        return epoch;
     }
 
     /** The call was refused or dropped without running. */

@@ -19,6 +19,7 @@ final class UnorderedQueue {
     private static final int BATCH = 64;
 
     private final Dispatcher dispatcher;
+    private final Store store;
     private final CallQueue queue = new CallQueue();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger drainers = new AtomicInteger();
@@ -26,8 +27,9 @@ final class UnorderedQueue {
     /** Drainers that have run and may run again, so that starting one allocates nothing. */
     private final AtomicReferenceArray<Drainer> idle;
 
-    UnorderedQueue(Dispatcher dispatcher, int maxDrainers) {
+    UnorderedQueue(Dispatcher dispatcher, Store store, int maxDrainers) {
         this.dispatcher = dispatcher;
+        this.store = store;
         this.maxDrainers = maxDrainers;
         this.idle = new AtomicReferenceArray<>(maxDrainers);
     }
@@ -96,6 +98,11 @@ final class UnorderedQueue {
         private final boolean pooled;
         /** Where its calls publish their deadlines; opened by its first run, kept while pooled. */
         private Deadlines.Slot slot;
+        // What the calls run since the last settle() hold; a drainer's runs never overlap.
+        private int heldCalls;
+        private long heldWeight;
+        private InFlight.Epoch heldEpoch;
+        private int heldInEpoch;
 
         Drainer(boolean pooled) {
             this.busy = new AtomicBoolean(true);
@@ -130,23 +137,77 @@ final class UnorderedQueue {
         }
 
         private void drain(Deadlines.Slot slot) {
+            boolean again;
+            dispatcher.startCalls();
+            try {
+                again = drainBatch(slot);
+            } finally {
+                settle();
+                dispatcher.endCalls();
+            }
+            if (again) {
+                start(this); // still counted as a drainer; a fresh task lets other work in first
+            }
+        }
+
+        /** @return whether calls are left for another run of this drainer */
+        private boolean drainBatch(Deadlines.Slot slot) {
             for (int i = 0; i < BATCH; i++) {
                 UnorderedCall call = queue.poll();
                 if (call == null) {
+                    settle(); // before it may leave: no count of its calls outlives it
                     // Leave, unless a call slipped in after the poll while this drainer still counted.
                     if (drainers.decrementAndGet() > 0 || queue.isEmpty() || !reclaim()) {
                         release();
-                        return;
+                        return false;
                     }
                     continue;
                 }
-                queued.decrementAndGet();
-                call.run(dispatcher, slot);
+                taken(call);
+                call.runHeld(dispatcher, slot);
                 if (dispatcher.writesWaiting()) {
                     break; // writes first: they wait in the same pool
                 }
             }
-            start(this); // still counted as a drainer; a fresh task lets other work in first
+            return true;
+        }
+
+        /**
+         * Notes a call taken off the queue. Its permit, weight and epoch count are freed together
+         * with those of the calls run next to it ({@link #settle}), so that a run of calls costs
+         * the counters callers also touch a few updates, not several per call.
+         */
+        private void taken(UnorderedCall call) {
+            InFlight.Epoch epoch = call.epoch();
+            if (epoch != heldEpoch) {
+                settleEpoch();
+                heldEpoch = epoch;
+            }
+            heldInEpoch++;
+            heldCalls++;
+            heldWeight += call.weight();
+        }
+
+        /** Frees what the calls run since the last settle held; then waiters may see them done. */
+        private void settle() {
+            if (heldCalls == 0) {
+                return;
+            }
+            // Permits first: once a waiter sees the calls done, their permits are free too.
+            queued.addAndGet(-heldCalls);
+            dispatcher.released(store, heldCalls, heldWeight);
+            heldCalls = 0;
+            heldWeight = 0L;
+            settleEpoch();
+            dispatcher.progressed();
+        }
+
+        private void settleEpoch() {
+            if (heldInEpoch > 0) {
+                heldEpoch.exit(heldInEpoch);
+                heldInEpoch = 0;
+            }
+            heldEpoch = null;
         }
 
         private boolean reclaim() {

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,11 +48,18 @@ final class Workers {
     private final ThreadPoolExecutor ownPool;
     private final boolean ordered;
     private final AtomicLong submissions = new AtomicLong();
+    /**
+     * Mailbox and lane runs submitted to a platform pool of dualstore's and not yet started, so
+     * that a drainer asks whether to yield with one read instead of peeking at the pool's locked
+     * queue after every call.
+     */
+    private final AtomicInteger urgentWaiting;
 
-    private Workers(Executor executor, ThreadPoolExecutor ownPool, boolean ordered) {
+    private Workers(Executor executor, ThreadPoolExecutor ownPool, boolean ordered, AtomicInteger urgentWaiting) {
         this.executor = executor;
         this.ownPool = ownPool;
         this.ordered = ordered;
+        this.urgentWaiting = urgentWaiting;
     }
 
     /** @return the dispatcher every backend shares unless it has its own pool or executor */
@@ -59,27 +67,39 @@ final class Workers {
         synchronized (SHARED_LOCK) {
             if (shared == null) {
                 Executor virtualThreads = virtualThreadPerTask();
-                shared = virtualThreads != null ? new Workers(virtualThreads, null, false)
-                        : new Workers(pool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                                Threads.numbered("dualstore")), null, true);
+                if (virtualThreads != null) {
+                    shared = new Workers(virtualThreads, null, false, new AtomicInteger());
+                } else {
+                    AtomicInteger urgent = new AtomicInteger();
+                    shared = new Workers(pool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                            Threads.numbered("dualstore"), urgent), null, true, urgent);
+                }
             }
             return shared;
         }
     }
 
     static Workers ownPool(String backend, int threads) {
-        ThreadPoolExecutor pool = pool(threads, Threads.numbered("dualstore-" + backend));
-        return new Workers(pool, pool, true);
+        AtomicInteger urgent = new AtomicInteger();
+        ThreadPoolExecutor pool = pool(threads, Threads.numbered("dualstore-" + backend), urgent);
+        return new Workers(pool, pool, true, urgent);
     }
 
     static Workers injected(Executor executor) {
-        return new Workers(executor, null, false);
+        return new Workers(executor, null, false, new AtomicInteger());
     }
 
-    private static ThreadPoolExecutor pool(int threads, ThreadFactory factory) {
+    private static ThreadPoolExecutor pool(int threads, ThreadFactory factory, AtomicInteger urgentWaiting) {
         // Bounded by the permits: at most one task per lane, plus the unordered reads that won one.
         return new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new PriorityBlockingQueue<>(64, ORDER),
-                factory, new ThreadPoolExecutor.AbortPolicy());
+                factory, new ThreadPoolExecutor.AbortPolicy()) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable task) {
+                if (urgent(task)) {
+                    urgentWaiting.decrementAndGet();
+                }
+            }
+        };
     }
 
     /** JDK 21+: an executor that starts a virtual thread per task; null on JDK 17. */
@@ -101,16 +121,22 @@ final class Workers {
      *         unordered drainer should let go first
      */
     boolean writesWaiting() {
-        if (!ordered) {
-            return false;
-        }
-        Runnable next = ((ThreadPoolExecutor) executor).getQueue().peek();
-        return next != null && rank(next) < 2;
+        return ordered && urgentWaiting.get() > 0;
     }
 
     /** @throws RejectedExecutionException if the executor refuses the task */
     void execute(Runnable task) {
-        executor.execute(task);
+        if (!ordered || !urgent(task)) {
+            executor.execute(task);
+            return;
+        }
+        urgentWaiting.incrementAndGet(); // before it can start, so that beforeExecute never runs first
+        try {
+            executor.execute(task);
+        } catch (RuntimeException | Error e) {
+            urgentWaiting.decrementAndGet();
+            throw e;
+        }
     }
 
     /** Orders tasks in a platform pool of dualstore's; other executors keep their own order, so skip the atomic. */
@@ -160,6 +186,10 @@ final class Workers {
         if (entered) {
             WORKING.remove();
         }
+    }
+
+    private static boolean urgent(Runnable task) {
+        return rank(task) < 2;
     }
 
     private static int rank(Runnable task) {
