@@ -6,30 +6,27 @@ import java.lang.invoke.VarHandle;
 /**
  * A lock-free FIFO of {@link UnorderedCall}s for many producers and many consumers, in which each
  * call is its own node (Michael and Scott's queue, intrusive), so queueing a call allocates
- * nothing more than the call.
+ * nothing more than the call. A consumer may take several calls with one compare-and-set.
  *
  * <p>As in that algorithm the first node is a dummy: {@link #poll} returns the node after it and
  * makes that node the new dummy. A node taken off the front links to itself, so that a long-dead
  * node never keeps younger ones reachable; threads that meet such a node start again from the
  * front. Nodes are never reused, so no pointer can come back (no ABA). Threadsafe.
  */
-final class CallQueue {
+final class CallQueue extends CallQueueHeadPadding {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(CallQueue.class, "head", UnorderedCall.class);
+            HEAD = lookup.findVarHandle(CallQueueHead.class, "head", UnorderedCall.class);
             TAIL = lookup.findVarHandle(CallQueue.class, "tail", UnorderedCall.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** The dummy; the first call is the one after it. */
-    @SuppressWarnings("FieldMayBeFinal") // through HEAD
-    private volatile UnorderedCall head;
     /** The last node, or one before it while an offer is half done. */
     @SuppressWarnings("FieldMayBeFinal") // through TAIL
     private volatile UnorderedCall tail;
@@ -60,6 +57,18 @@ final class CallQueue {
 
     /** @return the first call, now off the queue, or null if there is none */
     UnorderedCall poll() {
+        UnorderedCall[] one = new UnorderedCall[1];
+        return poll(one, 1) == 0 ? null : one[0];
+    }
+
+    /**
+     * Takes up to {@code max} calls off the front with one compare-and-set, so that drainers
+     * sharing a busy queue contend once per run of calls instead of once per call.
+     *
+     * @param into where the calls go, first first; at least {@code max} long
+     * @return how many were taken, 0 if the queue was empty
+     */
+    int poll(UnorderedCall[] into, int max) {
         while (true) {
             UnorderedCall h = head;
             UnorderedCall t = tail;
@@ -68,13 +77,31 @@ final class CallQueue {
                 continue; // h was taken meanwhile (it may link to itself now)
             }
             if (first == null) {
-                return null;
+                return 0;
             }
             if (h == t) {
                 TAIL.compareAndSet(this, t, first); // the tail lags: move it first, never past it
-            } else if (HEAD.compareAndSet(this, h, first)) {
+                continue;
+            }
+            // t is after h, so walking from h meets it: stop there, the head never passes the tail.
+            int n = 0;
+            UnorderedCall last = first;
+            into[n++] = last;
+            while (n < max && last != t) {
+                UnorderedCall next = last.next();
+                if (next == null || next == last) {
+                    break; // the end, or h was taken meanwhile (then the CAS below fails)
+                }
+                last = next;
+                into[n++] = last;
+            }
+            if (HEAD.compareAndSet(this, h, last)) {
+                // Off the queue now, but for the last, which is the new dummy.
                 h.unlinkTaken();
-                return first;
+                for (int i = 0; i < n - 1; i++) {
+                    into[i].unlinkTaken();
+                }
+                return n;
             }
         }
     }
@@ -88,4 +115,24 @@ final class CallQueue {
             }
         }
     }
+}
+
+/** The front of a {@link CallQueue}, where drainers take. A superclass's fields come first, so it sits apart from the tail. */
+abstract class CallQueueHead {
+    /** The dummy; the first call is the one after it. */
+    @SuppressWarnings("FieldMayBeFinal") // through CallQueue's HEAD
+    volatile UnorderedCall head;
+}
+
+/** A cache line between a {@link CallQueue}'s front, which drainers update, and its back, which callers do. */
+@SuppressWarnings("unused")
+abstract class CallQueueHeadPadding extends CallQueueHead {
+    private long p0;
+    private long p1;
+    private long p2;
+    private long p3;
+    private long p4;
+    private long p5;
+    private long p6;
+    private long p7;
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class UnorderedQueue {
     /** Calls a drainer runs before it yields its thread, in a pool shared with other work. */
     private static final int BATCH = 64;
+    /** The most calls a drainer takes off the queue at once. */
+    private static final int CHUNK = 16;
 
     private final Dispatcher dispatcher;
     private final Store store;
@@ -98,7 +100,9 @@ final class UnorderedQueue {
         private final boolean pooled;
         /** Where its calls publish their deadlines; opened by its first run, kept while pooled. */
         private Deadlines.Slot slot;
-        // What the calls run since the last settle() hold; a drainer's runs never overlap.
+        /** The calls taken at once, run next; a drainer's runs never overlap. */
+        private final UnorderedCall[] chunk = new UnorderedCall[CHUNK];
+        // What the calls run since the last settle() hold.
         private int heldCalls;
         private long heldWeight;
         private InFlight.Epoch heldEpoch;
@@ -152,9 +156,10 @@ final class UnorderedQueue {
 
         /** @return whether calls are left for another run of this drainer */
         private boolean drainBatch(Deadlines.Slot slot) {
-            for (int i = 0; i < BATCH; i++) {
-                UnorderedCall call = queue.poll();
-                if (call == null) {
+            int ran = 0;
+            while (ran < BATCH) {
+                int taken = queue.poll(chunk, chunkSize());
+                if (taken == 0) {
                     settle(); // before it may leave: no count of its calls outlives it
                     // Leave, unless a call slipped in after the poll while this drainer still counted.
                     if (drainers.decrementAndGet() > 0 || queue.isEmpty() || !reclaim()) {
@@ -163,13 +168,36 @@ final class UnorderedQueue {
                     }
                     continue;
                 }
-                taken(call);
-                call.runHeld(dispatcher, slot);
-                if (dispatcher.writesWaiting()) {
+                ran += taken;
+                boolean yield = runTaken(taken, slot);
+                if (yield) {
                     break; // writes first: they wait in the same pool
                 }
             }
             return true;
+        }
+
+        /**
+         * How many calls to take at once: one while the drainers outnumber the calls waiting, so
+         * that a slow store's calls run side by side; more, up to {@value #CHUNK}, when the queue
+         * is long and its front is contended.
+         */
+        private int chunkSize() {
+            int share = queued.get() / Math.max(1, drainers.get());
+            return Math.max(1, Math.min(CHUNK, share));
+        }
+
+        /** @return whether writes are waiting for the pool, so this drainer should let them in */
+        private boolean runTaken(int taken, Deadlines.Slot slot) {
+            boolean writesWaiting = false;
+            for (int i = 0; i < taken; i++) {
+                UnorderedCall call = chunk[i];
+                chunk[i] = null;
+                taken(call);
+                call.runHeld(dispatcher, slot); // taken off the queue: runs even if writes now wait
+                writesWaiting = writesWaiting || dispatcher.writesWaiting();
+            }
+            return writesWaiting;
         }
 
         /**

@@ -38,7 +38,28 @@ class CallQueueTest {
     }
 
     @Test
-    void stress_everyCallOfferedIsTakenExactlyOnceAndInEachProducersOrder() throws Exception {
+    void takesARunOfCallsAtOnceButNeverMoreThanAreThere() {
+        UnorderedCall[] calls = {call(), call(), call()};
+        for (UnorderedCall c : calls) {
+            queue.offer(c);
+        }
+        UnorderedCall[] into = new UnorderedCall[5];
+
+        assertThat(queue.poll(into, 2)).isEqualTo(2);
+        assertThat(into).startsWith(calls[0], calls[1]);
+        assertThat(queue.poll(into, 5)).isOne();
+        assertThat(into[0]).isSameAs(calls[2]);
+        assertThat(queue.poll(into, 5)).isZero();
+
+        UnorderedCall later = call();
+        queue.offer(later);
+        assertThat(queue.poll(into, 5)).as("the last taken is the new front, and links on").isOne();
+        assertThat(into[0]).isSameAs(later);
+        assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void stress_everyCallOfferedIsTakenExactlyOnceAndInEachProducersOrderWhateverTheRunsTaken() throws Exception {
         int producers = 4;
         int consumers = 4;
         int perProducer = 50_000;
@@ -64,12 +85,15 @@ class CallQueueTest {
                 producing.decrementAndGet();
             } else {
                 List<UnorderedCall> mine = taken.get(t - producers);
+                UnorderedCall[] chunk = new UnorderedCall[8];
+                int max = 1 + (t - producers) * 2; // consumers take 1, 3, 5 and 7 at a time
                 while (true) {
                     boolean done = producing.get() == 0; // read before the poll that may find it empty
-                    UnorderedCall call = queue.poll();
-                    if (call != null) {
-                        mine.add(call);
-                    } else if (done) {
+                    int n = queue.poll(chunk, max);
+                    for (int i = 0; i < n; i++) {
+                        mine.add(chunk[i]);
+                    }
+                    if (n == 0 && done) {
                         return;
                     }
                 }
