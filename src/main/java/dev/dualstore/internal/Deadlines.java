@@ -117,13 +117,15 @@ final class Deadlines {
         /**
          * Arms a deadline for a call about to run on this slot's thread.
          *
+         * @param start the call's start, read from the backend's ticker (the caller times the call
+         *              with it too, so the ticker is read once)
          * @return the deadline, or null once stopped (the call then runs without one)
          */
-        Deadline arm(Store store, Observation observation) {
+        Deadline arm(Store store, Observation observation, long start) {
             if (owner.stopped) {
                 return null;
             }
-            Deadline deadline = new Deadline(owner.ticker.read() + owner.timeoutNanos, store, observation);
+            Deadline deadline = new Deadline(start + owner.timeoutNanos, store, observation);
             current = deadline;
             return deadline;
         }

@@ -34,8 +34,8 @@ final class SecondaryRunner {
             reporter.raced(s, o); // overtaken by a write to its key on the way in: not worth calling
             return;
         }
-        Deadlines.Deadline deadline = slot.arm(s, o);
         long start = ticker.read();
+        Deadlines.Deadline deadline = slot.arm(s, o, start);
         Object answer = call(s, o);
         Object primary = o.policy.answersLater ? completed(o.value, o.thrown) : Answer.of(o.value, o.thrown);
         long nanos = ticker.read() - start;
