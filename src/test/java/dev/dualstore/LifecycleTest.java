@@ -196,6 +196,14 @@ class LifecycleTest {
         assertThat(writer.isAlive()).isFalse();
         assertThat(stuck.get("k")).isEqualTo("v");
         assertThat(backend.proxy().get("k")).isEqualTo("v");
+        // The write the primary applied after close() never reaches the secondary: a worker
+        // rejects it, lists its key and says so in a WARN.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(backend.keysToRepair("new")).contains("k");
+            assertThat(logs.warnings(CapturedLogs.LIBRARY))
+                    .anySatisfy(mentioning("KeyValueStore", "new", "put (rejected)", "keysToRepair"));
+        });
+        assertThat(fresh.get("k")).isNull();
     }
 
     @Test
