@@ -102,11 +102,6 @@ final class UnorderedQueue {
         private Deadlines.Slot slot;
         /** The calls taken at once, run next; a drainer's runs never overlap. */
         private final UnorderedCall[] chunk = new UnorderedCall[CHUNK];
-        // What the calls run since the last settle() hold.
-        private int heldCalls;
-        private long heldWeight;
-        private InFlight.Epoch heldEpoch;
-        private int heldInEpoch;
 
         Drainer(boolean pooled) {
             this.busy = new AtomicBoolean(true);
@@ -146,7 +141,6 @@ final class UnorderedQueue {
             try {
                 again = drainBatch(slot);
             } finally {
-                settle();
                 dispatcher.endCalls();
             }
             if (again) {
@@ -160,7 +154,6 @@ final class UnorderedQueue {
             while (ran < BATCH) {
                 int taken = queue.poll(chunk, chunkSize());
                 if (taken == 0) {
-                    settle(); // before it may leave: no count of its calls outlives it
                     // Leave, unless a call slipped in after the poll while this drainer still counted.
                     if (drainers.decrementAndGet() > 0 || queue.isEmpty() || !reclaim()) {
                         release();
@@ -168,9 +161,9 @@ final class UnorderedQueue {
                     }
                     continue;
                 }
+                queued.addAndGet(-taken);
                 ran += taken;
-                boolean yield = runTaken(taken, slot);
-                if (yield) {
+                if (runTaken(taken, slot)) {
                     break; // writes first: they wait in the same pool
                 }
             }
@@ -187,55 +180,51 @@ final class UnorderedQueue {
             return Math.max(1, Math.min(CHUNK, share));
         }
 
-        /** @return whether writes are waiting for the pool, so this drainer should let them in */
+        /**
+         * Runs the calls just taken, then frees their permits, bytes and epoch counts together, so
+         * that a run of calls costs the counters callers also touch a few updates, not several per
+         * call.
+         *
+         * @return whether writes are waiting for the pool, so this drainer should let them in
+         */
         private boolean runTaken(int taken, Deadlines.Slot slot) {
-            boolean writesWaiting = false;
+            long weight = 0L;
             for (int i = 0; i < taken; i++) {
-                UnorderedCall call = chunk[i];
-                chunk[i] = null;
-                taken(call);
-                call.runHeld(dispatcher, slot); // taken off the queue: runs even if writes now wait
-                writesWaiting = writesWaiting || dispatcher.writesWaiting();
+                weight += chunk[i].weight();
+            }
+            boolean writesWaiting = false;
+            try {
+                for (int i = 0; i < taken; i++) {
+                    chunk[i].runHeld(dispatcher, slot); // off the queue: runs even if writes now wait
+                    writesWaiting = writesWaiting || dispatcher.writesWaiting();
+                }
+            } finally {
+                settle(taken, weight);
             }
             return writesWaiting;
         }
 
-        /**
-         * Notes a call taken off the queue. Its permit, weight and epoch count are freed together
-         * with those of the calls run next to it ({@link #settle}), so that a run of calls costs
-         * the counters callers also touch a few updates, not several per call.
-         */
-        private void taken(UnorderedCall call) {
-            InFlight.Epoch epoch = call.epoch();
-            if (epoch != heldEpoch) {
-                settleEpoch();
-                heldEpoch = epoch;
+        /** Permits first: once a waiter sees the calls done, their permits and bytes are free too. */
+        private void settle(int taken, long weight) {
+            dispatcher.released(store, taken, weight);
+            InFlight.Epoch epoch = null;
+            int inEpoch = 0;
+            for (int i = 0; i < taken; i++) {
+                InFlight.Epoch e = chunk[i].epoch();
+                chunk[i] = null;
+                if (e != epoch) {
+                    if (inEpoch > 0) {
+                        epoch.exit(inEpoch);
+                    }
+                    epoch = e;
+                    inEpoch = 0;
+                }
+                inEpoch++;
             }
-            heldInEpoch++;
-            heldCalls++;
-            heldWeight += call.weight();
-        }
-
-        /** Frees what the calls run since the last settle held; then waiters may see them done. */
-        private void settle() {
-            if (heldCalls == 0) {
-                return;
+            if (inEpoch > 0) {
+                epoch.exit(inEpoch);
             }
-            // Permits first: once a waiter sees the calls done, their permits are free too.
-            queued.addAndGet(-heldCalls);
-            dispatcher.released(store, heldCalls, heldWeight);
-            heldCalls = 0;
-            heldWeight = 0L;
-            settleEpoch();
             dispatcher.progressed();
-        }
-
-        private void settleEpoch() {
-            if (heldInEpoch > 0) {
-                heldEpoch.exit(heldInEpoch);
-                heldInEpoch = 0;
-            }
-            heldEpoch = null;
         }
 
         private boolean reclaim() {
