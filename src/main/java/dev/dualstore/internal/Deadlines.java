@@ -1,6 +1,8 @@
 package dev.dualstore.internal;
 
 import dev.dualstore.Ticker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,6 +102,21 @@ final class Deadlines {
 
     /** Where one running task publishes the deadline of the call it is making. */
     static final class Slot {
+        /**
+         * Writes of {@code current} need no full fence: the race between a call and its deadline
+         * is settled by the deadline's own compare-and-set, and the deadline thread seeing a new
+         * deadline a moment late only makes a timeout a moment late. So they are release stores.
+         */
+        private static final VarHandle CURRENT;
+
+        static {
+            try {
+                CURRENT = MethodHandles.lookup().findVarHandle(Slot.class, "current", Deadline.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Deadlines owner;
         private volatile Thread thread;
         private volatile Deadline current;
@@ -126,7 +143,7 @@ final class Deadlines {
                 return null;
             }
             Deadline deadline = new Deadline(start + owner.timeoutNanos, store, observation);
-            current = deadline;
+            CURRENT.setRelease(this, deadline);
             return deadline;
         }
     }
@@ -180,7 +197,7 @@ final class Deadlines {
          * leaks into the next call this thread runs.
          */
         boolean finish(Slot slot) {
-            slot.current = null;
+            Slot.CURRENT.setRelease(slot, null); // the compare-and-set below is the fence
             if (compareAndSet(RUNNING, FINISHED)) {
                 return true;
             }
