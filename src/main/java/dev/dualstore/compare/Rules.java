@@ -101,7 +101,7 @@ final class Rules {
             steps.add(m.group(1) != null ? "[" + m.group(1) + "]" : "." + m.group(2));
             at = m.end();
         }
-        if (at != path.length() || steps.isEmpty() || !steps.get(steps.size() - 1).startsWith(".")) {
+        if (at != path.length() || steps.isEmpty() || path.startsWith(".") || !steps.get(steps.size() - 1).startsWith(".")) {
             throw new IllegalArgumentException("ignoringFields: '" + path + "' is not a field name, a Type.field"
                     + " or a path ending in a field, such as [*].pet.owner");
         }
