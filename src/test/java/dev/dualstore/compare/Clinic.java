@@ -39,6 +39,14 @@ public final class Clinic {
             this.id = id;
             this.name = name;
         }
+
+        public Owner getOwner() {
+            return owner;
+        }
+
+        public void setOwner(Owner owner) {
+            this.owner = owner;
+        }
     }
 
     /** The primary's own subclass of {@link Pet}, with a column only it knows. */
@@ -62,6 +70,10 @@ public final class Clinic {
             this.pet = pet;
             this.at = at;
             this.notes = notes;
+        }
+
+        public Pet getPet() {
+            return pet;
         }
     }
 
