@@ -77,4 +77,36 @@ class EntityComparisonTest {
             });
         }
     }
+
+    /** A record whose accessor throws, held by an entity: reading it is the comparator's failure. */
+    record Fragile(String value) {
+        @Override
+        public String value() {
+            throw new IllegalStateException("accessor failed");
+        }
+    }
+
+    /** An entity without equals holding a value that cannot be read. */
+    static final class Holder {
+        final Fragile fragile = new Fragile("x");
+    }
+
+    interface Holders {
+        @Read
+        Holder holder();
+    }
+
+    @Test
+    void aPartThatThrowsWhenReadIsCountedAsAnErrorAndNeverReachesTheCaller() {
+        Holder mine = new Holder();
+        try (MirroringBackend<Holders> backend = Backends.of(Holders.class, registry, () -> mine, Holder::new)
+                .mismatchListener(mismatches::add).logMismatches(false).build()) {
+            assertThat(backend.proxy().holder()).isSameAs(mine);
+            assertThat(backend.drain(Duration.ofSeconds(5))).isTrue();
+
+            assertThat(meters.comparisons("error")).isEqualTo(1);
+            assertThat(meters.count("dualstore.callback.errors")).isEqualTo(1);
+            assertThat(mismatches).isEmpty();
+        }
+    }
 }

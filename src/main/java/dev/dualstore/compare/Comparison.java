@@ -241,7 +241,8 @@ final class Comparison {
         };
         frame.a = x;
         frame.b = y;
-        push(frame, parent == null ? startPaths : rules.advance(parent.paths, parent.label()));
+        // The label is asked for only when some ignored path may still match: it allocates.
+        push(frame, parent == null ? startPaths : parent.paths == null ? null : rules.advance(parent.paths, parent.label()));
         return OPENED;
     }
 

@@ -34,6 +34,11 @@ final class Lazy {
 
     private Lazy() {}
 
+    /** Whether instances of {@code type} are lazy proxies or collections, loaded or not. */
+    static boolean isLazyClass(Class<?> type) {
+        return PROBES.get(type) != Probe.NONE;
+    }
+
     /** Whether {@code value} is a lazy proxy or collection that was never loaded. */
     static boolean unloaded(Object value) {
         return value != null && PROBES.get(value.getClass()).unloaded(value);

@@ -48,10 +48,13 @@ enum Shape {
     /** A lazy proxy or collection never loaded: no parts, and nothing may be asked of it. */
     UNLOADED;
 
-    private static final ClassValue<Shape> OF_CLASS = new ClassValue<>() {
+    /** A class's shape, and whether its instances may be lazy values (asked per instance). */
+    private record Classified(Shape shape, boolean lazy) {}
+
+    private static final ClassValue<Classified> OF_CLASS = new ClassValue<>() {
         @Override
-        protected Shape computeValue(Class<?> type) {
-            return classify(type);
+        protected Classified computeValue(Class<?> type) {
+            return new Classified(classify(type), Lazy.isLazyClass(type));
         }
     };
 
@@ -65,7 +68,8 @@ enum Shape {
         if (value == null) {
             return LEAF;
         }
-        return Lazy.unloaded(value) ? UNLOADED : OF_CLASS.get(value.getClass());
+        Classified classified = OF_CLASS.get(value.getClass());
+        return classified.lazy && Lazy.unloaded(value) ? UNLOADED : classified.shape;
     }
 
     private static Shape classify(Class<?> type) {
