@@ -40,7 +40,7 @@ final class Comparison {
     private static final int NOT_COMPARED_KEPT = 20;
 
     private final ArrayDeque<Frame> stack = new ArrayDeque<>();
-    private final AssumedPairs assumed = new AssumedPairs();
+    final AssumedPairs assumed = new AssumedPairs();
     private final Rules rules;
     /** The path state of the first pair: the root's, or that of a part the caller stepped into. */
     private final int[] startPaths;
@@ -97,7 +97,7 @@ final class Comparison {
             return false;
         }
         Comparison comparison = new Comparison(rules, false);
-        comparison.push(comparison.new Multiset(a, b, false), rules.rootPaths());
+        comparison.push(new Multiset(comparison, a, b, false), rules.rootPaths());
         return comparison.drain();
     }
 
@@ -108,7 +108,7 @@ final class Comparison {
      */
     static Tally tally(List<?> a, List<?> b, Rules rules) {
         Comparison comparison = new Comparison(rules, false);
-        Multiset multiset = comparison.new Multiset(a, b, true);
+        Multiset multiset = new Multiset(comparison, a, b, true);
         comparison.push(multiset, rules.rootPaths());
         comparison.drain();
         return new Tally(multiset.missing, multiset.extra);
@@ -233,7 +233,7 @@ final class Comparison {
             return EQUAL;
         }
         Frame frame = switch (shape) {
-            case SET -> new Multiset(new ArrayList<>((Set<?>) x), new ArrayList<>((Set<?>) y), false);
+            case SET -> new Multiset(this, new ArrayList<>((Set<?>) x), new ArrayList<>((Set<?>) y), false);
             case MAP -> new Frame.ByKey((Map<?, ?>) x, (Map<?, ?>) y);
             case RECORD -> new Frame.ByMember(rules, x.getClass());
             case FIELDS -> new Frame.ByMember(rules, byFields);
@@ -276,7 +276,7 @@ final class Comparison {
     }
 
     /** Notes the path to a pair left alone because a side was never loaded. */
-    private void skipped() {
+    void skipped() {
         if (!tracing) {
             return;
         }
@@ -296,143 +296,11 @@ final class Comparison {
         return path;
     }
 
-    private StructuralHash hasher() {
+    StructuralHash hasher() {
         if (hasher == null) {
             hasher = new StructuralHash(rules);
         }
         return hasher;
     }
 
-    /**
-     * Two lists compared as multisets: each element joins the first group of equal elements
-     * (candidates share its hash, and each is tried in turn), counting up for the left list and
-     * down for the right one. Stops at the first right element left over unless tallying.
-     *
-     * <p>An element never loaded is a wildcard: it matches any one element of the other side
-     * that is left over, so it never makes a difference on its own. Lists holding one are
-     * always tallied, as a wildcard on the right may absorb what is left over on the left.
-     */
-    private final class Multiset extends Frame {
-        private final List<?> left;
-        private final List<?> right;
-        private final boolean tallying;
-        private int wildLeft;
-        private int wildRight;
-        private final Map<Integer, List<Group>> groups = new HashMap<>();
-        private int position;
-        private boolean holding;
-        private Object element;
-        private int sign;
-        private List<Group> candidates;
-        private int candidate;
-        private boolean trying;
-        private int mark;
-        int missing;
-        int extra;
-
-        Multiset(List<?> left, List<?> right, boolean tallying) {
-            this.left = left;
-            this.right = right;
-            this.tallying = tallying || anyUnloaded(left) || anyUnloaded(right);
-        }
-
-        private static boolean anyUnloaded(List<?> elements) {
-            for (Object element : elements) {
-                if (Lazy.unloaded(element)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        int next(boolean partEqual) {
-            if (trying) {
-                trying = false;
-                if (partEqual) {
-                    Group group = candidates.get(candidate);
-                    group.count += sign;
-                    if (!tallying && group.count < 0) {
-                        return DIFFERENT;
-                    }
-                    holding = false;
-                } else {
-                    assumed.rollback(mark);
-                    candidate++;
-                }
-            }
-            while (true) {
-                if (!holding) {
-                    if (position == left.size() + right.size()) {
-                        return finish();
-                    }
-                    boolean fromLeft = position < left.size();
-                    element = Lazy.unwrap(fromLeft ? left.get(position) : right.get(position - left.size()));
-                    sign = fromLeft ? 1 : -1;
-                    position++;
-                    if (Lazy.unloaded(element)) {
-                        skipped();
-                        if (fromLeft) {
-                            wildLeft++;
-                        } else {
-                            wildRight++;
-                        }
-                        continue;
-                    }
-                    holding = true;
-                    candidates = groups.computeIfAbsent(hasher().hash(element), h -> new ArrayList<>(1));
-                    candidate = 0;
-                }
-                if (candidate < candidates.size()) {
-                    x = element;
-                    y = candidates.get(candidate).representative;
-                    mark = assumed.mark();
-                    trying = true;
-                    return CHILD;
-                }
-                if (!tallying && sign < 0) {
-                    return DIFFERENT;
-                }
-                candidates.add(new Group(element, sign));
-                holding = false;
-            }
-        }
-
-        private int finish() {
-            for (List<Group> bucket : groups.values()) {
-                for (Group group : bucket) {
-                    if (group.count > 0) {
-                        missing += group.count;
-                    } else {
-                        extra -= group.count;
-                    }
-                }
-            }
-            // Wildcards on each side take what the other side has left over, then each other.
-            int absorbedMissing = Math.min(missing, wildRight);
-            int absorbedExtra = Math.min(extra, wildLeft);
-            int spareLeft = wildLeft - absorbedExtra;
-            int spareRight = wildRight - absorbedMissing;
-            int paired = Math.min(spareLeft, spareRight);
-            missing += spareLeft - paired - absorbedMissing;
-            extra += spareRight - paired - absorbedExtra;
-            return missing == 0 && extra == 0 ? EQUAL : DIFFERENT;
-        }
-
-        @Override
-        String label() {
-            return "{}";
-        }
-    }
-
-    /** Equal elements met so far: the first of them, and how many more the left list has. */
-    private static final class Group {
-        final Object representative;
-        int count;
-
-        Group(Object representative, int count) {
-            this.representative = representative;
-            this.count = count;
-        }
-    }
 }

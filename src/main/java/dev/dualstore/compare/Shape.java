@@ -1,6 +1,7 @@
 package dev.dualstore.compare;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collection;
@@ -48,13 +49,17 @@ enum Shape {
     /** A lazy proxy or collection never loaded: no parts, and nothing may be asked of it. */
     UNLOADED;
 
-    /** A class's shape, and whether its instances may be lazy values (asked per instance). */
-    private record Classified(Shape shape, boolean lazy) {}
+    /**
+     * A class's shape; whether its instances may be lazy values (asked per instance); whether it
+     * can never be a lazy proxy's class nor stand for one (final, an enum, or the JDK's).
+     */
+    private record Classified(Shape shape, boolean lazy, boolean plain) {}
 
     private static final ClassValue<Classified> OF_CLASS = new ClassValue<>() {
         @Override
         protected Classified computeValue(Class<?> type) {
-            return new Classified(classify(type), Lazy.isLazyClass(type));
+            boolean plain = Modifier.isFinal(type.getModifiers()) || Enum.class.isAssignableFrom(type) || Members.isJdk(type);
+            return new Classified(classify(type), Lazy.isLazyClass(type), plain);
         }
     };
 
@@ -89,6 +94,15 @@ enum Shape {
             return RECORD;
         }
         return Members.of(type).byFields() ? FIELDS : LEAF;
+    }
+
+    /**
+     * Whether {@code value} is of a class no lazy proxy can be an instance of nor stand for (a
+     * final class, an enum, a JDK class): its own hash code is safe to use in place of a
+     * structural one. Null is plain.
+     */
+    static boolean isPlain(Object value) {
+        return value == null || OF_CLASS.get(value.getClass()).plain;
     }
 
     /** Whether values of this shape have parts to walk into: containers, records and objects compared by fields. */

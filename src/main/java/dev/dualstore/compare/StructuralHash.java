@@ -23,10 +23,10 @@ import java.util.Objects;
  *
  * <p>A lazy value never loaded equals any value (see {@link Comparison}), so whatever may be one
  * must hash alike whatever it holds. Below the value hashed, an object compared by fields, an
- * unloaded value, or a leaf of a class outside the JDK (which could be a proxy of an entity with
- * its own {@code equals}) counts only as present; the value hashed itself, when it is compared
- * by fields, counts by those of its fields that hold JDK leaves or enums, the others only by
- * being null or not (any of them could be unloaded on the other side). An unloaded value hashed
+ * unloaded value, or a leaf that is not {@link Shape#isPlain plain} (which could be a proxy of
+ * an entity with its own {@code equals}) counts only as present; the value hashed itself, when
+ * it is compared by fields, counts by those of its fields that hold plain leaves, the others
+ * only by being null or not (any of them could be unloaded on the other side). An unloaded value hashed
  * itself hashes to 0; multisets match such elements as wildcards, not by hash. Members the
  * {@link Rules} may ignore never count, and when declared types are compared, neither does the
  * class nor any field below its topmost superclass.
@@ -84,32 +84,36 @@ final class StructuralHash {
                 }
                 continue;
             }
-            Object part = Lazy.unwrap(top.nextPart());
-            Shape partShape = Shape.of(part);
-            if (partShape == Shape.LEAF) {
-                top.combine(part == null || isPlain(part) ? Objects.hashCode(part) : 1);
-                continue;
-            }
-            if (partShape == Shape.FIELDS || partShape == Shape.UNLOADED) {
-                top.combine(1);
-                continue;
-            }
-            top.hasContainerPart = true;
-            int levels = top.levels - 1;
-            if (levels == 0) {
-                top.combine(shapeHash(part, partShape));
-            } else if (Shape.isPrimitiveArray(part)) {
-                top.combine(PrimitiveArrays.hash(part));
-            } else {
-                Integer partHash = recall(part, levels);
-                if (partHash != null) {
-                    top.combine(partHash);
-                } else {
-                    stack.push(new Frame(part, partShape, levels, parts(part, partShape)));
-                }
-            }
+            visit(top, Lazy.unwrap(top.nextPart()));
         }
         return result;
+    }
+
+    /** Combines a part's hash into its container's, or pushes a frame to hash the part first. */
+    private void visit(Frame top, Object part) {
+        Shape partShape = Shape.of(part);
+        if (partShape == Shape.LEAF) {
+            top.combine(Shape.isPlain(part) ? Objects.hashCode(part) : 1);
+            return;
+        }
+        if (partShape == Shape.FIELDS || partShape == Shape.UNLOADED) {
+            top.combine(1);
+            return;
+        }
+        top.hasContainerPart = true;
+        int levels = top.levels - 1;
+        if (levels == 0) {
+            top.combine(shapeHash(part, partShape));
+        } else if (Shape.isPrimitiveArray(part)) {
+            top.combine(PrimitiveArrays.hash(part));
+        } else {
+            Integer partHash = recall(part, levels);
+            if (partHash != null) {
+                top.combine(partHash);
+            } else {
+                stack.push(new Frame(part, partShape, levels, parts(part, partShape)));
+            }
+        }
     }
 
     /** The hash of an object compared by fields; see the class comment. */
@@ -133,14 +137,9 @@ final class StructuralHash {
             if (rules.ignoresValue(field)) {
                 continue;
             }
-            hash = 31 * hash + (field == null ? 0 : isPlain(field) && Shape.of(field) == Shape.LEAF ? field.hashCode() : 1);
+            hash = 31 * hash + (field == null ? 0 : Shape.isPlain(field) && Shape.of(field) == Shape.LEAF ? field.hashCode() : 1);
         }
         return hash;
-    }
-
-    /** A JDK leaf or an enum: never a proxy, so its own hash code is safe to use. */
-    private static boolean isPlain(Object leaf) {
-        return leaf instanceof Enum<?> || Members.isJdk(leaf.getClass());
     }
 
     /** The parts to hash: a record's without those the rules may ignore. */
