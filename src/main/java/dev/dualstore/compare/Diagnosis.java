@@ -26,8 +26,9 @@ import java.util.Set;
  * @param kind       the kind of difference
  * @param difference the description
  * @param path       the path to the first difference found, as the description prints it
- *                   ({@code [1].pet.owner}, {@code name}), or "" when the answers themselves
- *                   differ (in type, size or nullness) or no path is known
+ *                   ({@code [1].pet.owner}, {@code name}; beyond 64 steps abbreviated as there),
+ *                   or "" when the answers themselves differ (in type, size or nullness) or no
+ *                   path is known
  */
 public record Diagnosis(MismatchKind kind, String difference, String path) {
 

@@ -11,8 +11,8 @@ import java.util.Set;
  * of the two parts found there, never their values. Immutable.
  *
  * @param text        the end of a description, or "" when there is nothing to add
- * @param path        the path to the first difference as diagnoses print it, or "" when the
- *                    answers themselves differ
+ * @param path        the path to the first difference as diagnoses print it (abbreviated as in
+ *                    the text beyond 64 steps), or "" when the answers themselves differ
  * @param notCompared the paths of lazy values left alone on the way, joined; "" when none
  */
 record Where(String text, String path, String notCompared) {
@@ -23,6 +23,8 @@ record Where(String text, String path, String notCompared) {
     private static final int PATH_SHOWN = 12;
     private static final int PATH_HEAD = 6;
     private static final int PATH_TAIL = 4;
+    /** Paths up to this many steps are given whole in {@link #path}; longer ones as shown. */
+    private static final int PATH_KEPT = 64;
 
     /**
      * Where {@code p} and {@code s} first differ. The text names the path when it is deeper than
@@ -39,16 +41,11 @@ record Where(String text, String path, String notCompared) {
         }
         String sides = ": " + typeName(trace.primary()) + " vs " + typeName(trace.secondary());
         int size = path.size();
-        String text;
-        if (size < 2) {
-            text = "";
-        } else if (size <= PATH_SHOWN) {
-            text = "; first difference at " + steps(path) + sides;
-        } else {
-            text = "; first difference at " + steps(path.subList(0, PATH_HEAD)) + " ... "
-                    + steps(path.subList(size - PATH_TAIL, size)) + ", " + size + " levels down" + sides;
-        }
-        return new Where(text + notCompared(notCompared), steps(path), notCompared);
+        String shown = size <= PATH_SHOWN ? steps(path) : steps(path.subList(0, PATH_HEAD)) + " ... "
+                + steps(path.subList(size - PATH_TAIL, size)) + ", " + size + " levels down";
+        String text = size < 2 ? "" : "; first difference at " + shown + sides;
+        // A path is kept whole up to PATH_KEPT steps: a Mismatch must stay small.
+        return new Where(text + notCompared(notCompared), size <= PATH_KEPT ? steps(path) : shown, notCompared);
     }
 
     private static String notCompared(String paths) {

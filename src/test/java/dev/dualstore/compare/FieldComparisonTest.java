@@ -233,4 +233,41 @@ class FieldComparisonTest {
             return id;
         }
     }
+
+    /** A linked entity without equals. */
+    static final class Link {
+        Link next;
+        int value;
+    }
+
+    private static Link chain(int length, int last, boolean ring) {
+        Link head = new Link();
+        Link at = head;
+        for (int i = 1; i < length; i++) {
+            at.next = new Link();
+            at = at.next;
+        }
+        at.value = last;
+        if (ring) {
+            at.next = head;
+        }
+        return head;
+    }
+
+    @Test
+    void deepChainsAndLongRingsOfEntitiesUseNoThreadStack() {
+        int depth = 50_000;
+
+        assertThat(DeepEquality.equal(chain(depth, 1, false), chain(depth, 1, false))).isTrue();
+        assertThat(DeepEquality.equal(chain(depth, 1, false), chain(depth, 2, false))).isFalse();
+        assertThat(DeepEquality.equal(chain(depth, 1, true), chain(depth, 1, true))).isTrue();
+        assertThat(DeepEquality.equal(chain(depth, 1, true), chain(depth, 2, true))).isFalse();
+        assertThat(DeepEquality.hash(chain(depth, 1, true))).isEqualTo(DeepEquality.hash(chain(depth, 1, true)));
+        Diagnosis d = diagnose(chain(depth, 1, false), chain(depth, 2, false));
+        assertThat(d.difference()).startsWith("Link differs in next; first difference at next.next.next.next.next.next ... ")
+                .endsWith(" ... next.next.next.value, 50000 levels down: Integer vs Integer");
+        assertThat(d.path()).isEqualTo("next.next.next.next.next.next ... next.next.next.value, 50000 levels down");
+        assertThat(diagnose(List.of(chain(20, 1, false)), List.of(chain(20, 2, false))).path())
+                .isEqualTo("[0]" + ".next".repeat(19) + ".value");
+    }
 }
