@@ -16,7 +16,8 @@ import java.util.List;
  * {@link Object#equals} (the public {@code equals(Object)} it has is {@code Object}'s own). Its
  * fields are every instance field of the class and of its superclasses, {@code transient} ones
  * included as in AssertJ's recursive comparison, static and synthetic ones (such as an inner
- * class's reference to its outer instance) excluded; superclass fields come first. When one of
+ * class's reference to its outer instance) and those Hibernate's bytecode enhancement adds
+ * ({@code $$_hibernate_*}) excluded; superclass fields come first. When one of
  * them cannot be made accessible (a package of a named module not open to dualstore), the class
  * is compared with {@code equals} after all, and {@link #unreadable} says why.
  */
@@ -28,6 +29,12 @@ final class Members {
             return type.isRecord() ? ofRecord(type) : ofFields(type);
         }
     };
+
+    /**
+     * The prefix of the fields Hibernate's bytecode enhancement adds to an entity: they point
+     * into the session (its entity entries, its interceptor), not at data.
+     */
+    private static final String HIBERNATE_STATE = "$$_hibernate_";
 
     /** A class compared with equals: no members. */
     private static final Members NONE = new Members(new String[0], new Class<?>[0], new Class<?>[0], null, null, null);
@@ -109,7 +116,7 @@ final class Members {
         List<Field> fields = new ArrayList<>();
         for (Class<?> c : chain) {
             for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic() || f.getName().startsWith(HIBERNATE_STATE)) {
                     continue;
                 }
                 if (!f.trySetAccessible()) {

@@ -242,4 +242,19 @@ class HibernateLazyValuesTest {
         assertThat(Diagnosis.of(other, loaded).difference())
                 .isEqualTo("Owner differs in pets; first difference at pets[1].name: String vs String");
     }
+
+    @Test
+    void unorderedComparatorsAndNormalisersLeaveUnloadedValuesAlone() {
+        Owner jpa = detachedOwner();
+        Pet jpaPet = detachedPet();
+        Owner jdbc = jdbcGeorge();
+
+        assertThat(ResultComparator.unordered().equivalent(jdbc.pets, jpa.pets)).isTrue();
+        assertThat(ResultComparator.unordered().equivalent(null, jpa.pets)).isFalse();
+        assertThat(ResultComparator.normalizing(Normalizer.timestampsToUtc())
+                .equivalent(List.of(jdbc, jdbc.pets, jdbc.pets.get(0)), List.of(jpa, jpa.pets, jpaPet))).isTrue();
+        assertThat(ResultComparator.ignoringFields("name").equivalent(List.of(jdbc.pets), List.of(jpa.pets))).isTrue();
+        assertThat(Hibernate.isInitialized(jpa.pets)).isFalse();
+        assertThat(Hibernate.isInitialized(jpaPet.owner)).isFalse();
+    }
 }
