@@ -255,8 +255,7 @@ public record Diagnosis(MismatchKind kind, String difference, String path) {
             Object sv = members.read(s, i);
             if (!rules.ignoresValue(pv) && !rules.ignoresValue(sv)
                     && !Comparison.equal(pv, sv, rules, rules.advance(root, members.labels[i]))) {
-                differing.add(sameInstantOtherZone(pv, sv)
-                        ? members.names[i] + " (same instant, another time zone)" : members.names[i]);
+                differing.add(members.names[i] + sides(pv, sv));
             }
         }
         if (differing.isEmpty()) {
@@ -265,6 +264,25 @@ public record Diagnosis(MismatchKind kind, String difference, String path) {
         Where where = Where.of(p, s, rules);
         return new Diagnosis(MismatchKind.VALUE,
                 typeName(p) + " differs in " + String.join(", ", differing) + where.text(), where.path());
+    }
+
+    /**
+     * What a member's two values are, when that says more than its name: one is null, or they
+     * are of different shapes, classes or sizes (lists of two classes with the same elements
+     * compare equal, so their classes alone are not news). Types and sizes, never values.
+     */
+    private static String sides(Object p, Object s) {
+        if (sameInstantOtherZone(p, s)) {
+            return " (same instant, another time zone)";
+        }
+        if (p != null && s != null) {
+            Shape shape = Shape.of(p);
+            boolean container = shape.container() && shape != Shape.FIELDS && shape != Shape.RECORD;
+            if (shape == Shape.of(s) && (container ? shape.size(p) == shape.size(s) : p.getClass() == s.getClass())) {
+                return "";
+            }
+        }
+        return " (" + typeName(p) + " vs " + typeName(s) + ")";
     }
 
     private static boolean sameInstantOtherZone(Object p, Object s) {

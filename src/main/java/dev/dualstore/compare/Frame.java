@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * A pair of containers being compared by {@link Comparison}, one frame of its explicit stack, and
  * the pair of parts it asked about last. The ordered, keyed and member-wise frames are here; the
- * multiset frame, which needs the comparison's hash and assumed pairs, is in {@link Comparison}.
+ * multiset frame, which needs the comparison's hash and assumed pairs, is {@link Multiset}.
  * Not threadsafe.
  */
 abstract class Frame {
@@ -44,7 +44,6 @@ abstract class Frame {
     Class<?> declaredType() {
         return null;
     }
-
 
     /** Parts compared pairwise in order: arrays, lists, other collections, Optionals. */
     static final class InOrder extends Frame {

@@ -69,8 +69,16 @@ class FieldComparisonTest {
         secondary.pets = null;
 
         Diagnosis d = diagnose(primary, secondary);
-        assertThat(d.difference()).isEqualTo("Owner differs in name, pets");
+        assertThat(d.difference()).isEqualTo("Owner differs in name, pets (ArrayList of 0 vs null)");
         assertThat(d.path()).isEqualTo("name");
+
+        Pet leo = visits().get(0).pet;
+        Pet orphan = visits().get(0).pet;
+        orphan.owner = null;
+        assertThat(diagnose(leo, orphan)).isEqualTo(new Diagnosis(MismatchKind.VALUE, "Pet differs in owner (Owner vs null)", "owner"));
+        Pet renamed = visits().get(0).pet;
+        renamed.name = "Leon";
+        assertThat(diagnose(leo, renamed).difference()).isEqualTo("Pet differs in name");
     }
 
     @Test
