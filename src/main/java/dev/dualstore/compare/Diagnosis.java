@@ -14,7 +14,9 @@ import java.util.Set;
 /**
  * Why two answers differ: a {@link MismatchKind} for the meter tag, a short description for
  * people that names counts, positions, field and component names and types, never record values,
- * and the path to the first difference found. Where the difference lies below the answers' own
+ * and the path to the first difference found. A record or an object compared by fields names the
+ * members that differ, with both sides' types when one is null or they differ in type or size
+ * ({@code "Pet differs in owner (Owner vs null)"}). Where the difference lies below the answers' own
  * parts, the description ends with that path and the types of the two sides found there, such as
  * {@code "; first difference at [0].pet.owner: Owner vs null"}: positions, field and component
  * names, with map keys shown as {@code [<key>]}; a path longer than 12 steps shows its first 6
