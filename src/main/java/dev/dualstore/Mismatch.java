@@ -17,6 +17,9 @@ import java.util.List;
  * @param kind       why they differ
  * @param difference a short description of the difference that contains no record values, for
  *                   example {@code "same 12 elements, first out of place at index 0"}
+ * @param path       the path to the first difference found, as the description prints it, for
+ *                   example {@code [1].pet.owner}; "" when the answers themselves differ (in
+ *                   type, size or nullness), or when the comparator's diagnosis names no path
  */
 public record Mismatch(
         String backend,
@@ -27,7 +30,31 @@ public record Mismatch(
         Outcome expected,
         Outcome actual,
         MismatchKind kind,
-        String difference) {
+        String difference,
+        String path) {
+
+    /** Checks that the path is there: "" when there is none. */
+    public Mismatch {
+        java.util.Objects.requireNonNull(path, "path");
+    }
+
+    /**
+     * A mismatch whose diagnosis names no path.
+     *
+     * @param backend    the backend's name
+     * @param method     the interface method's name
+     * @param store      the secondary whose answer differed from the primary's
+     * @param primary    the name of the store that answered the caller
+     * @param arguments  the call's arguments
+     * @param expected   what the primary answered
+     * @param actual     what the secondary answered
+     * @param kind       why they differ
+     * @param difference a short description of the difference that contains no record values
+     */
+    public Mismatch(String backend, String method, String store, String primary, List<Object> arguments,
+            Outcome expected, Outcome actual, MismatchKind kind, String difference) {
+        this(backend, method, store, primary, arguments, expected, actual, kind, difference, "");
+    }
 
     @Override
     public String toString() {

@@ -1,8 +1,10 @@
 package dev.dualstore;
 
+import dev.dualstore.compare.DeepComparator;
 import dev.dualstore.compare.DeepEquality;
 import dev.dualstore.compare.Diagnosis;
 import dev.dualstore.compare.Normalizer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 
@@ -66,12 +68,24 @@ public interface ResultComparator {
 
     /**
      * Structural equality: arrays by content, collections, maps, {@code Optional}s and records
-     * compared deeply. See {@link DeepEquality}.
+     * compared deeply, objects of classes that do not override {@code equals} field by field,
+     * lazy values never loaded left alone. See {@link DeepEquality}.
      *
      * @return the default comparator
      */
     static ResultComparator deepEquals() {
-        return DeepEquality::equal;
+        return DeepComparator.standard();
+    }
+
+    /**
+     * Structural equality as {@link #deepEquals()}, with options to add: fields ignored by name,
+     * {@code Type.field}, path or type, subclasses compared as their declared type, order
+     * ignored. For example {@code ResultComparator.deep().ignoringFields("version", "[*].createdAt")}.
+     *
+     * @return the comparator with no options yet
+     */
+    static DeepComparator deep() {
+        return DeepComparator.standard();
     }
 
     /**
@@ -82,18 +96,23 @@ public interface ResultComparator {
      * @return the comparator
      */
     static ResultComparator unordered() {
-        return DeepEquality::equalIgnoringOrder;
+        return DeepComparator.standard().unordered();
     }
 
     /**
-     * Structural equality after dropping the named record components and map entries everywhere
-     * in the answers; see {@link Normalizer#ignoringFields(String...)}.
+     * Structural equality ignoring the named fields, record components and map entries
+     * everywhere in the answers: {@link DeepComparator#ignoringFields(String...) deep().ignoringFields(names)},
+     * after {@link Normalizer#ignoringFields(String...)} has dropped the map entries and record
+     * components of the simple names among them.
      *
-     * @param names the component names the stores may disagree on
+     * @param names the field names (or {@code Type.field}s, or paths) the stores may disagree on
      * @return the comparator
      */
     static ResultComparator ignoringFields(String... names) {
-        return deepEquals().after(Normalizer.ignoringFields(names));
+        DeepComparator ignoring = deep().ignoringFields(names);
+        String[] simple = Arrays.stream(names).filter(n -> n.chars().allMatch(Character::isJavaIdentifierPart))
+                .toArray(String[]::new);
+        return simple.length == 0 ? ignoring : ignoring.after(Normalizer.ignoringFields(simple));
     }
 
     /**

@@ -10,10 +10,31 @@ import java.util.Optional;
 /**
  * Structural equality for store answers: arrays (of any component type) by content, lists in
  * order, sets and maps by content, other collections (queues, {@code Map.values()}) in iteration
- * order, {@link Optional}s and records component by component, each level compared the same way;
+ * order, {@link Optional}s and records component by component, objects of classes that do not
+ * override {@code equals} (entities, say) field by field, each level compared the same way;
  * anything else by {@link Object#equals}. Map keys are compared by their own {@code equals} (and
  * hashed by their own {@code hashCode}), as the maps themselves do. {@link #hash(Object)} is
- * consistent with it. Threadsafe and stateless.
+ * consistent with it. Threadsafe and stateless. {@link DeepComparator} compares the same way,
+ * with options (fields to ignore, declared types).
+ *
+ * <p><b>Field by field.</b> An object is compared by its fields when its class is not one of the
+ * JDK's, not a record, array, collection, map or {@code Optional}, and does not override
+ * {@code equals}. Its fields are all instance fields of its class and superclasses, including
+ * {@code transient} ones (as in AssertJ's recursive comparison), excluding static and synthetic
+ * ones, read reflectively. Two such objects are compared by fields only when they are of the same
+ * class (see {@link DeepComparator#comparingDeclaredTypes()} for subclasses); otherwise they
+ * differ. When a field cannot be made accessible (a package of a named module that is not open
+ * to {@code dev.dualstore}), objects of that class are compared with {@code equals} after all,
+ * and a diagnosis says so.
+ *
+ * <p><b>Lazy values.</b> A Hibernate proxy or persistent collection that was never loaded is
+ * recognised by reflection (no dependency on Hibernate) and never touched: not loaded, not
+ * iterated, not sized, no {@code equals}, {@code hashCode} or {@code toString}. It is not
+ * compared, and counts as equal to whatever the other side has there, unless that is null; in a
+ * set, it matches any one element the other side has left over. So a lazy association never
+ * makes a mismatch on its own; {@link DeepComparator#notCompared} lists where it was, and a
+ * diagnosis lists those met before the first difference. An initialised proxy is compared as the
+ * entity it stands for.
  *
  * <p>Answers may be cyclic (a list that contains itself, records holding mutable lists that point
  * back) and deep (a chain of records 50,000 links long): every method here terminates on cycles
@@ -33,7 +54,7 @@ public final class DeepEquality {
      * @return whether the two are structurally equal
      */
     public static boolean equal(Object a, Object b) {
-        return Comparison.equal(a, b);
+        return Comparison.equal(a, b, Rules.DEFAULT);
     }
 
     /**
@@ -45,12 +66,20 @@ public final class DeepEquality {
      * @return whether the two hold the same elements
      */
     public static boolean equalIgnoringOrder(Object a, Object b) {
+        return equalIgnoringOrder(a, b, Rules.DEFAULT);
+    }
+
+    static boolean equalIgnoringOrder(Object a, Object b, Rules rules) {
+        if (Lazy.unloaded(a) || Lazy.unloaded(b)) {
+            // Listing its elements would load it.
+            return a != null && b != null;
+        }
         List<Object> la = elements(a);
         List<Object> lb = elements(b);
         if (la == null || lb == null) {
-            return equal(a, b);
+            return Comparison.equal(a, b, rules);
         }
-        return Comparison.equalIgnoringOrder(la, lb);
+        return Comparison.equalIgnoringOrder(la, lb, rules);
     }
 
     /**
@@ -61,7 +90,7 @@ public final class DeepEquality {
      * @return a hash code consistent with {@link #equal}
      */
     public static int hash(Object a) {
-        return new StructuralHash().hash(a);
+        return new StructuralHash(Rules.DEFAULT).hash(a);
     }
 
     /**

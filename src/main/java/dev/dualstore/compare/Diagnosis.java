@@ -2,12 +2,9 @@ package dev.dualstore.compare;
 
 import dev.dualstore.MismatchKind;
 import dev.dualstore.Outcome;
-import java.lang.reflect.Array;
-import java.lang.reflect.RecordComponent;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,28 +12,43 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Why two answers differ: a {@link MismatchKind} for the meter tag and a short description for
- * people that names counts, positions, component names and types, never record values. Where
- * the difference lies below the answers' own parts, the description ends with the path to the
- * first one found, such as {@code "; first difference at [0].pet.owner"}: positions and
- * component names, with map keys shown as {@code [<key>]}; a path longer than 12 steps shows its
- * first 6 and last 4 and says how many levels down it ends. Diagnosing cyclic or deep answers
- * ends and uses no more thread stack than shallow ones, as {@link DeepEquality} does.
+ * Why two answers differ: a {@link MismatchKind} for the meter tag, a short description for
+ * people that names counts, positions, field and component names and types, never record values,
+ * and the path to the first difference found. A record or an object compared by fields names the
+ * members that differ, with both sides' types when one is null or they differ in type or size
+ * ({@code "Pet differs in owner (Owner vs null)"}). Where the difference lies below the answers' own
+ * parts, the description ends with that path and the types of the two sides found there, such as
+ * {@code "; first difference at [0].pet.owner: Owner vs null"}: positions, field and component
+ * names, with map keys shown as {@code [<key>]}; a path longer than 12 steps shows its first 6
+ * and last 4 and says how many levels down it ends. Lazy values never loaded that were left alone
+ * on the way are listed after {@code "; not compared (never loaded): "}. Diagnosing cyclic or
+ * deep answers ends and uses no more thread stack than shallow ones, as {@link DeepEquality}
+ * does.
  *
  * @param kind       the kind of difference
  * @param difference the description
+ * @param path       the path to the first difference found, as the description prints it
+ *                   ({@code [1].pet.owner}, {@code name}; beyond 64 steps abbreviated as there),
+ *                   or "" when the answers themselves differ (in type, size or nullness) or no
+ *                   path is known
  */
-public record Diagnosis(MismatchKind kind, String difference) {
-
-    /** Paths up to this many steps are shown whole; longer ones by their head and tail. */
-    private static final int PATH_SHOWN = 12;
-    private static final int PATH_HEAD = 6;
-    private static final int PATH_TAIL = 4;
+public record Diagnosis(MismatchKind kind, String difference, String path) {
 
     /** Checks arguments. */
     public Diagnosis {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(difference, "difference");
+        Objects.requireNonNull(path, "path");
+    }
+
+    /**
+     * A diagnosis with no path, as a custom comparator may give.
+     *
+     * @param kind       the kind of difference
+     * @param difference the description
+     */
+    public Diagnosis(MismatchKind kind, String difference) {
+        this(kind, difference, "");
     }
 
     /**
@@ -57,13 +69,18 @@ public record Diagnosis(MismatchKind kind, String difference) {
     }
 
     /**
-     * Explains why two returned values differ.
+     * Explains why two returned values differ, as {@link DeepEquality} compares them.
      *
      * @param primary   the primary's value, may be null
      * @param secondary the secondary's value, may be null
      * @return the diagnosis
      */
     public static Diagnosis of(Object primary, Object secondary) {
+        return of(primary, secondary, Rules.DEFAULT);
+    }
+
+    /** Explains why two returned values differ, as a comparator with these rules compares them. */
+    static Diagnosis of(Object primary, Object secondary, Rules rules) {
         // Optionals may nest without bound: unwrapped in a loop, not by recursion.
         while (primary instanceof Optional<?> p && secondary instanceof Optional<?> s) {
             if (p.isPresent() && s.isEmpty()) {
@@ -75,6 +92,8 @@ public record Diagnosis(MismatchKind kind, String difference) {
             primary = p.orElse(null);
             secondary = s.orElse(null);
         }
+        primary = Lazy.unwrap(primary);
+        secondary = Lazy.unwrap(secondary);
         if (primary == null && secondary == null) {
             return new Diagnosis(MismatchKind.VALUE, "both returned null; the comparator disagreed");
         }
@@ -83,8 +102,12 @@ public record Diagnosis(MismatchKind kind, String difference) {
                     ? "primary returned null, secondary a " + typeName(secondary)
                     : "primary returned a " + typeName(primary) + ", secondary null");
         }
+        if (Lazy.unloaded(primary) || Lazy.unloaded(secondary)) {
+            return new Diagnosis(MismatchKind.VALUE, "not compared: the " + (Lazy.unloaded(primary) ? "primary" : "secondary")
+                    + " returned a " + typeName(Lazy.unloaded(primary) ? primary : secondary) + "; the comparator disagreed");
+        }
         if (primary instanceof Map<?, ?> p && secondary instanceof Map<?, ?> s) {
-            return ofMaps(p, s);
+            return ofMaps(p, s, rules);
         }
         if (primitiveArrays(primary, secondary) && primary.getClass() != secondary.getClass()) {
             // An int[] never matches a long[]: their boxed elements differ in type, not in value.
@@ -93,7 +116,7 @@ public record Diagnosis(MismatchKind kind, String difference) {
         List<Object> p = DeepEquality.elements(primary);
         List<Object> s = DeepEquality.elements(secondary);
         if (p != null && s != null) {
-            Diagnosis byElements = ofElements(p, s, !(primary instanceof Set<?>) && !(secondary instanceof Set<?>));
+            Diagnosis byElements = ofElements(p, s, !(primary instanceof Set<?>) && !(secondary instanceof Set<?>), rules);
             if (byElements != null && byElements.kind() != MismatchKind.ORDER) {
                 return byElements;
             }
@@ -105,19 +128,34 @@ public record Diagnosis(MismatchKind kind, String difference) {
             return byElements != null ? byElements
                     : new Diagnosis(MismatchKind.VALUE, "same " + elements(p.size()) + "; the comparator disagreed");
         }
+        return ofObjects(primary, secondary, rules);
+    }
+
+    /** Two non-null answers that are neither maps nor collections nor arrays. */
+    private static Diagnosis ofObjects(Object primary, Object secondary, Rules rules) {
+        Shape shape = Shape.of(primary);
+        if ((shape == Shape.FIELDS || Shape.of(secondary) == Shape.FIELDS)
+                && (shape == Shape.of(secondary) || rules.declaredTypes)) {
+            Class<?> type = rules.comparedClass(primary, secondary, null);
+            if (type != null) {
+                return ofMembers(primary, secondary, type, rules);
+            }
+        }
         if (primary.getClass() != secondary.getClass()) {
             return typeDiffers(primary, secondary);
         }
         if (primary instanceof Record) {
-            return ofRecords(primary, secondary);
+            return ofMembers(primary, secondary, primary.getClass(), rules);
         }
         if (sameInstantOtherZone(primary, secondary)) {
             return new Diagnosis(MismatchKind.VALUE, "same instant in another time zone");
         }
-        if (DeepEquality.equal(primary, secondary)) {
+        if (Comparison.equal(primary, secondary, rules)) {
             return new Diagnosis(MismatchKind.VALUE, "equal by structure; the comparator disagreed");
         }
-        return new Diagnosis(MismatchKind.VALUE, typeName(primary) + " values differ");
+        String unreadable = Members.unreadable(primary.getClass());
+        return new Diagnosis(MismatchKind.VALUE, typeName(primary) + " values differ"
+                + (unreadable != null ? " (" + unreadable + ")" : ""));
     }
 
     /** Which containers DeepEquality compares with each other: 0 array, 1 list, 2 set, 3 other. */
@@ -140,8 +178,8 @@ public record Diagnosis(MismatchKind kind, String difference) {
     }
 
     /** Null when the two hold the same elements (in the same order, if {@code ordered}). */
-    private static Diagnosis ofElements(List<Object> p, List<Object> s, boolean ordered) {
-        Comparison.Tally tally = Comparison.tally(p, s);
+    private static Diagnosis ofElements(List<Object> p, List<Object> s, boolean ordered, Rules rules) {
+        Comparison.Tally tally = Comparison.tally(p, s, rules);
         int missing = tally.missing();
         int extra = tally.extra();
         if (missing == 0 && extra == 0) {
@@ -149,7 +187,8 @@ public record Diagnosis(MismatchKind kind, String difference) {
                 return null;
             }
             int first = 0;
-            while (first < p.size() && DeepEquality.equal(p.get(first), s.get(first))) {
+            while (first < p.size() && Comparison.equal(p.get(first), s.get(first), rules,
+                    rules.advance(rules.rootPaths(), "[" + first + "]"))) {
                 first++;
             }
             if (first == p.size()) {
@@ -167,19 +206,20 @@ public record Diagnosis(MismatchKind kind, String difference) {
                     "secondary has " + elements(extra) + " the primary lacks (" + s.size() + " vs " + p.size() + ")");
         }
         // Positions say where only when the lists line up; otherwise an insertion shifts them all.
-        String where = ordered && p.size() == s.size() ? where(p, s) : "";
+        Where where = ordered && p.size() == s.size() ? Where.of(p, s, rules) : Where.NOWHERE;
         return new Diagnosis(MismatchKind.VALUE, missing + " of the primary's " + elements(p.size())
                 + (missing == 1 ? " differs" : " differ") + " from the secondary's (" + extra + " unmatched of "
-                + s.size() + ")" + where);
+                + s.size() + ")" + where.text(), where.path());
     }
 
-    private static Diagnosis ofMaps(Map<?, ?> p, Map<?, ?> s) {
+    private static Diagnosis ofMaps(Map<?, ?> p, Map<?, ?> s, Rules rules) {
+        int[] valuePaths = rules.advance(rules.rootPaths(), "[<key>]");
         int missing = 0;
         int differing = 0;
         for (Map.Entry<?, ?> e : p.entrySet()) {
             if (!s.containsKey(e.getKey())) {
                 missing++;
-            } else if (!DeepEquality.equal(e.getValue(), s.get(e.getKey()))) {
+            } else if (!Comparison.equal(e.getValue(), s.get(e.getKey()), rules, valuePaths)) {
                 differing++;
             }
         }
@@ -198,48 +238,53 @@ public record Diagnosis(MismatchKind kind, String difference) {
         if (differing == 0 && missing == 0) {
             return new Diagnosis(MismatchKind.VALUE, "same " + p.size() + " keys and values; the comparator disagreed");
         }
+        Where where = differing > 0 ? Where.of(p, s, rules) : Where.NOWHERE;
         return new Diagnosis(MismatchKind.VALUE, "values differ for " + differing + " of " + p.size()
-                + " keys, " + missing + " missing, " + extra + " extra" + (differing > 0 ? where(p, s) : ""));
+                + " keys, " + missing + " missing, " + extra + " extra" + where.text(), where.path());
     }
 
-    private static Diagnosis ofRecords(Object p, Object s) {
+    /** Two records of one class, or two objects compared by the fields of {@code type}. */
+    private static Diagnosis ofMembers(Object p, Object s, Class<?> type, Rules rules) {
+        Members members = Members.of(type);
+        boolean[] ignored = rules.ignored(type);
+        int[] root = rules.rootPaths();
         List<String> differing = new ArrayList<>();
-        for (RecordComponent c : Records.components(p.getClass())) {
-            Object pv = Records.component(p, c);
-            Object sv = Records.component(s, c);
-            if (!DeepEquality.equal(pv, sv)) {
-                differing.add(sameInstantOtherZone(pv, sv) ? c.getName() + " (same instant, another time zone)" : c.getName());
+        for (int i = 0; i < members.size(); i++) {
+            if (ignored[i] || rules.ignoredAt(root, members.names[i])) {
+                continue;
+            }
+            Object pv = members.read(p, i);
+            Object sv = members.read(s, i);
+            if (!rules.ignoresValue(pv) && !rules.ignoresValue(sv)
+                    && !Comparison.equal(pv, sv, rules, rules.advance(root, members.labels[i]))) {
+                differing.add(members.names[i] + sides(pv, sv));
             }
         }
         if (differing.isEmpty()) {
             return new Diagnosis(MismatchKind.VALUE, "equal by structure; the comparator disagreed");
         }
+        Where where = Where.of(p, s, rules);
         return new Diagnosis(MismatchKind.VALUE,
-                p.getClass().getSimpleName() + " differs in " + String.join(", ", differing) + where(p, s));
+                typeName(p) + " differs in " + String.join(", ", differing) + where.text(), where.path());
     }
 
     /**
-     * Where two values first differ, as {@code "; first difference at [0].pet.owner"}, when that
-     * is deeper than their own parts; else "". A long path keeps its first and last steps and
-     * says how deep it goes. Map keys show as {@code [<key>]}: they are values.
+     * What a member's two values are, when that says more than its name: one is null, or they
+     * are of different shapes, classes or sizes (lists of two classes with the same elements
+     * compare equal, so their classes alone are not news). Types and sizes, never values.
      */
-    private static String where(Object p, Object s) {
-        List<String> path = Comparison.firstDifference(p, s);
-        if (path == null || path.size() < 2) {
-            return "";
+    private static String sides(Object p, Object s) {
+        if (sameInstantOtherZone(p, s)) {
+            return " (same instant, another time zone)";
         }
-        int size = path.size();
-        if (size <= PATH_SHOWN) {
-            return "; first difference at " + steps(path);
+        if (p != null && s != null) {
+            Shape shape = Shape.of(p);
+            boolean container = shape.container() && shape != Shape.FIELDS && shape != Shape.RECORD;
+            if (shape == Shape.of(s) && (container ? shape.size(p) == shape.size(s) : p.getClass() == s.getClass())) {
+                return "";
+            }
         }
-        return "; first difference at " + steps(path.subList(0, PATH_HEAD)) + " ... "
-                + steps(path.subList(size - PATH_TAIL, size)) + ", " + size + " levels down";
-    }
-
-    /** Labels joined into a path; ".pet.owner" reads better as "pet.owner". */
-    private static String steps(List<String> labels) {
-        String joined = String.join("", labels);
-        return joined.startsWith(".") ? joined.substring(1) : joined;
+        return " (" + typeName(p) + " vs " + typeName(s) + ")";
     }
 
     private static boolean sameInstantOtherZone(Object p, Object s) {
@@ -262,19 +307,6 @@ public record Diagnosis(MismatchKind kind, String difference) {
     }
 
     private static String typeName(Object value) {
-        String simple = value.getClass().getSimpleName();
-        // Anonymous and hidden classes have no simple name; the binary name is still value-free.
-        String name = simple.isEmpty() ? value.getClass().getName() : simple;
-        if (value instanceof Collection<?> c) {
-            // JDK-internal implementations (List.of's "List12", "ListN") mean nothing to a reader.
-            String shown = value.getClass().getName().startsWith("java.util.ImmutableCollections")
-                    ? (value instanceof List<?> ? "List" : value instanceof Set<?> ? "Set" : "Collection")
-                    : name;
-            return shown + " of " + c.size();
-        }
-        if (value.getClass().isArray()) {
-            return name + " of " + Array.getLength(value);
-        }
-        return name;
+        return Where.typeName(value);
     }
 }

@@ -18,7 +18,9 @@ import java.util.function.UnaryOperator;
  * alike (Twitch's "comparison preprocessors"). The factories here walk into lists, sets, maps,
  * other collections (rebuilt as lists), arrays of objects, {@link Optional}s and records, and
  * rebuild them with the rewritten parts; other objects are left as they are unless they are of
- * the type being rewritten.
+ * the type being rewritten. They never walk into objects compared field by field (entities
+ * without {@code equals}) nor into lazy values never loaded: those are rewritten whole or not at
+ * all, and their fields are ignored with {@link DeepComparator#ignoringFields}.
  *
  * <p>Runs on a dispatcher thread; must be threadsafe and must not modify its input.
  *

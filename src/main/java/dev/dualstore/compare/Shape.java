@@ -1,6 +1,7 @@
 package dev.dualstore.compare;
 
 import java.lang.reflect.Array;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collection;
@@ -18,10 +19,10 @@ import java.util.Set;
  * are containers and what their parts are; {@link Comparison}, {@link StructuralHash},
  * {@link Walker} and {@link Diagnosis} all split values through it. Stateless and threadsafe.
  *
- * <p>Comparing objects of classes that do not override {@code equals} field by field needs only
- * a new named shape here (parts: the declared fields; names: the field names; compared part by
- * part only within one class, as records are): the traversals handle named shapes alike, and the
- * {@link Walker} rebuilds a named shape it cannot construct as a map of its parts.
+ * <p>Objects of classes that do not override {@code equals} have the shape {@link #FIELDS} (see
+ * {@link Members} for which classes, and which fields). Hibernate's lazy proxies and collections
+ * that were never loaded have the shape {@link #UNLOADED} (see {@link Lazy}): nothing is asked of
+ * them. The shape of a class is worked out once, in a {@link ClassValue}.
  */
 enum Shape {
     /** Compared with its own {@code equals}; no parts. Null is a leaf too. */
@@ -39,30 +40,74 @@ enum Shape {
     /** No part when empty, else its content. */
     OPTIONAL,
     /** Parts are the component values, named, in declaration order. */
-    RECORD;
+    RECORD,
+    /**
+     * An object of a class that does not override {@code equals}: parts are its fields' values,
+     * named; which fields depends on the pair compared (see {@link Rules#comparedClass}).
+     */
+    FIELDS,
+    /** A lazy proxy or collection never loaded: no parts, and nothing may be asked of it. */
+    UNLOADED;
+
+    /**
+     * A class's shape; whether its instances may be lazy values (asked per instance); whether it
+     * can never be a lazy proxy's class nor stand for one (final, an enum, or the JDK's).
+     */
+    private record Classified(Shape shape, boolean lazy, boolean plain) {}
+
+    private static final ClassValue<Classified> OF_CLASS = new ClassValue<>() {
+        @Override
+        protected Classified computeValue(Class<?> type) {
+            boolean plain = Modifier.isFinal(type.getModifiers()) || Enum.class.isAssignableFrom(type) || Members.isJdk(type);
+            return new Classified(classify(type), Lazy.isLazyClass(type), plain);
+        }
+    };
 
     private static final String[] OPTIONAL_NAME = {"get()"};
 
+    /**
+     * The shape of {@code value}. An initialised entity proxy is a leaf here: callers compare
+     * {@link Lazy#unwrap its implementation} instead.
+     */
     static Shape of(Object value) {
         if (value == null) {
             return LEAF;
         }
-        if (value.getClass().isArray()) {
+        Classified classified = OF_CLASS.get(value.getClass());
+        return classified.lazy && Lazy.unloaded(value) ? UNLOADED : classified.shape;
+    }
+
+    private static Shape classify(Class<?> type) {
+        if (type.isArray()) {
             return ARRAY;
         }
-        if (value instanceof Collection<?>) {
-            return value instanceof List<?> ? LIST : value instanceof Set<?> ? SET : SEQUENCE;
+        if (Collection.class.isAssignableFrom(type)) {
+            return List.class.isAssignableFrom(type) ? LIST : Set.class.isAssignableFrom(type) ? SET : SEQUENCE;
         }
-        if (value instanceof Map<?, ?>) {
+        if (Map.class.isAssignableFrom(type)) {
             return MAP;
         }
-        if (value instanceof Optional<?>) {
+        if (type == Optional.class) {
             return OPTIONAL;
         }
-        if (value instanceof Record) {
+        if (Record.class.isAssignableFrom(type)) {
             return RECORD;
         }
-        return LEAF;
+        return Members.of(type).byFields() ? FIELDS : LEAF;
+    }
+
+    /**
+     * Whether {@code value} is of a class no lazy proxy can be an instance of nor stand for (a
+     * final class, an enum, a JDK class): its own hash code is safe to use in place of a
+     * structural one. Null is plain.
+     */
+    static boolean isPlain(Object value) {
+        return value == null || OF_CLASS.get(value.getClass()).plain;
+    }
+
+    /** Whether values of this shape have parts to walk into: containers, records and objects compared by fields. */
+    boolean container() {
+        return this != LEAF && this != UNLOADED;
     }
 
     /**
@@ -71,7 +116,7 @@ enum Shape {
      */
     boolean partwise(Object a, Object b) {
         return switch (this) {
-            case LEAF -> false;
+            case LEAF, UNLOADED, FIELDS -> false;
             case RECORD -> a.getClass() == b.getClass();
             default -> true;
         };
@@ -79,13 +124,13 @@ enum Shape {
 
     /** Whether parts are compared pairwise in order (as opposed to by key or as a multiset). */
     boolean ordered() {
-        return this != LEAF && this != SET && this != MAP;
+        return this != LEAF && this != UNLOADED && this != SET && this != MAP;
     }
 
     /** The number of parts of {@code value}, which has this shape. */
     int size(Object value) {
         return switch (this) {
-            case LEAF -> 0;
+            case LEAF, UNLOADED, FIELDS -> 0;
             case ARRAY -> Array.getLength(value);
             case LIST, SET, SEQUENCE -> ((Collection<?>) value).size();
             case MAP -> ((Map<?, ?>) value).size();
@@ -100,7 +145,7 @@ enum Shape {
      */
     Iterator<?> parts(Object value) {
         return switch (this) {
-            case LEAF -> Collections.emptyIterator();
+            case LEAF, UNLOADED, FIELDS -> Collections.emptyIterator();
             case ARRAY -> value instanceof Object[] objects ? Arrays.asList(objects).iterator() : new Indexed(value, -1);
             case LIST, SET, SEQUENCE -> ((Collection<?>) value).iterator();
             case MAP -> ((Map<?, ?>) value).entrySet().iterator();

@@ -22,7 +22,9 @@ import java.util.function.UnaryOperator;
  * container gives the same rebuilt value (shared parts stay shared, and sharing costs no extra
  * time); met again while it is still being walked, which is a cycle, the reference is cut and
  * {@link #CYCLE} stands in its place, so the rebuilt answer is never cyclic. Containers of leaves
- * alone are rebuilt wherever they are met: they cannot close a cycle, and are cheap.
+ * alone are rebuilt wherever they are met: they cannot close a cycle, and are cheap. Objects
+ * compared by fields and lazy values never loaded are leaves here: the function sees them, the
+ * walk never enters them.
  */
 final class Walker {
 
@@ -90,7 +92,9 @@ final class Walker {
             return null;
         }
         Shape shape = Shape.of(value);
-        boolean container = shape != Shape.LEAF && !Shape.isPrimitiveArray(value);
+        // Objects compared by fields are rewritten as a whole or not at all: a normaliser never
+        // rebuilds an entity, and never walks into one (its lazy parts stay unloaded).
+        boolean container = shape.container() && shape != Shape.FIELDS && !Shape.isPrimitiveArray(value);
         if (container) {
             if (parent != null && !parent.registered) {
                 // A container is tracked only once it holds a container: one of leaves alone
@@ -184,7 +188,7 @@ final class Walker {
                 case OPTIONAL -> rebuilt.isEmpty() ? Optional.empty() : Optional.ofNullable(rebuilt.get(0));
                 case ARRAY -> array();
                 case RECORD -> record();
-                case LEAF -> value;
+                case LEAF, FIELDS, UNLOADED -> value;
             };
         }
 

@@ -151,7 +151,8 @@ final class Reporter {
                 meters.increment(m.mismatch.get(c.diagnosis().kind().ordinal()));
                 if (callbacks.hasMismatchListeners()) {
                     callbacks.mismatch(new Mismatch(backend, o.policy.name, s.name, o.roles.primary.name, o.arguments(),
-                            Answer.outcome(primary), Answer.outcome(answer), c.diagnosis().kind(), c.diagnosis().difference()));
+                            Answer.outcome(primary), Answer.outcome(answer), c.diagnosis().kind(), c.diagnosis().difference(),
+                            c.diagnosis().path()));
                 }
             }
         }

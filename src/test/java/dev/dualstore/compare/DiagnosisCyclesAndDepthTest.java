@@ -36,7 +36,7 @@ class DiagnosisCyclesAndDepthTest {
         assertThat(d.kind()).isEqualTo(MismatchKind.VALUE);
         assertThat(d.difference())
                 .startsWith("Node differs in next; first difference at next.next.next.next.next.next ... ")
-                .endsWith(" ... next.next.next.value, 50000 levels down")
+                .endsWith(" ... next.next.next.value, 50000 levels down: Integer vs Integer")
                 .hasSizeLessThan(200);
     }
 
@@ -89,7 +89,7 @@ class DiagnosisCyclesAndDepthTest {
     void shallowDifferencesGetNoPath() {
         // The component name already says where; a path would only repeat it.
         assertThat(Diagnosis.of(chain(2, 1), chain(2, 2)).difference())
-                .isEqualTo("Node differs in next; first difference at next.value");
+                .isEqualTo("Node differs in next; first difference at next.value: Integer vs Integer");
         assertThat(Diagnosis.of(chain(1, 1), chain(1, 2)).difference()).isEqualTo("Node differs in value");
     }
 
@@ -100,7 +100,8 @@ class DiagnosisCyclesAndDepthTest {
         Diagnosis d = Diagnosis.of(pair("a", "b"), pair("a", SECRET));
 
         assertThat(d.kind()).isEqualTo(MismatchKind.VALUE);
-        assertThat(d.difference()).isEqualTo("Person differs in friends; first difference at friends[0].name");
+        assertThat(d.difference()).isEqualTo("Person differs in friends; first difference at friends[0].name: String vs String");
+        assertThat(d.path()).isEqualTo("friends[0].name");
     }
 
     @Test
@@ -118,7 +119,7 @@ class DiagnosisCyclesAndDepthTest {
         assertThat(d.kind()).isEqualTo(MismatchKind.VALUE);
         assertThat(d.difference())
                 .contains("2 of the primary's 2 elements differ")
-                .endsWith("; first difference at [0][1]")
+                .endsWith("; first difference at [0][1]: String vs String")
                 .doesNotContain(SECRET);
     }
 

@@ -110,7 +110,7 @@ class NormalizerCyclesAndDepthTest {
         assertThat(comparator.equivalent(members("a", "b", AT_PLUS_TWO), members("a", "b", AT_MINUS_FIVE))).isTrue();
         assertThat(comparator.equivalent(members("a", "b", AT_PLUS_TWO), members("a", "c", AT_MINUS_FIVE))).isFalse();
         assertThat(comparator.diagnose(members("a", "b", AT_PLUS_TWO), members("a", "c", AT_MINUS_FIVE)).difference())
-                .isEqualTo("Member differs in friends; first difference at friends[0].name");
+                .isEqualTo("Member differs in friends; first difference at friends[0].name: String vs String");
     }
 
     @Test

@@ -15,6 +15,9 @@ import dev.dualstore.Read;
 import dev.dualstore.Redactor;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
+import dev.dualstore.compare.Clinic;
+import dev.dualstore.compare.DeepComparator;
+import dev.dualstore.compare.Diagnosis;
 import dev.dualstore.compare.Normalizer;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.testing.CapturedLogs;
@@ -28,6 +31,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -274,6 +278,27 @@ class GuideExamplesTest {
                 List.of(new Follow("bob", "channel-1", AT), pacificUpper))).isTrue();
         assertThat(ResultComparator.deepEquals().equivalent(utc, pacificUpper)).isFalse();
         assertThat(tolerant.diagnose(List.of(utc), List.of()).kind()).isEqualTo(MismatchKind.MISSING);
+    }
+
+    @Test
+    void entitiesWithoutEquals() {
+        // guide: entities
+        DeepComparator entities = ResultComparator.deep()
+                .ignoringFields("version", "Owner.pets", "[*].createdAt")   // by name, Type.field, path
+                .ignoringFieldsOfTypes(Instant.class)                        // fields of these types
+                .comparingDeclaredTypes();                                   // a JdbcPet equals a Pet with its fields
+        // guide: end
+        List<Clinic.Visit> primary = Clinic.visits();
+        List<Clinic.Visit> secondary = Clinic.visits();
+        assertThat(ResultComparator.deepEquals().equivalent(primary, secondary)).isTrue();
+        assertThat(entities.equivalent(List.of(new Clinic.JdbcPet(1L, "Leo", 3)), List.of(new Clinic.Pet(1L, "Leo"))))
+                .isTrue();
+        secondary.get(1).getPet().setOwner(null);
+        Diagnosis d = entities.diagnose(primary, secondary);
+        assertThat(d.path()).isEqualTo("[1].pet.owner");
+        assertThat(d.difference()).isEqualTo("1 of the primary's 2 elements differs from the secondary's"
+                + " (1 unmatched of 2); first difference at [1].pet.owner: Owner vs null");
+        assertThat(entities.notCompared(primary, primary)).isEmpty();
     }
 
     // ------------------------------------------------------------------ expected exceptions
