@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dualstore.compare.Clinic;
 import dev.dualstore.compare.Clinic.Visit;
 import dev.dualstore.testing.Backends;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Entities without equals through the engine, as the "Real DAOs" issue saw them: stores that
@@ -33,6 +35,8 @@ class EntityComparisonTest {
     }
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
     private final MeterReader meters = new MeterReader(registry);
     private final List<Mismatch> mismatches = new CopyOnWriteArrayList<>();
 
@@ -107,6 +111,8 @@ class EntityComparisonTest {
             assertThat(meters.comparisons("error")).isEqualTo(1);
             assertThat(meters.count("dualstore.callback.errors")).isEqualTo(1);
             assertThat(mismatches).isEmpty();
+            assertThat(logs.warnings(CapturedLogs.LIBRARY))
+                    .anySatisfy(CapturedLogs.mentioning("Holders", "comparator threw", "callback.errors"));
         }
     }
 }
