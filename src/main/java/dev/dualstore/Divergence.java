@@ -21,6 +21,11 @@ public record Divergence(String backend, String store, String method, Object key
         /** The secondary did not answer within the timeout; it may still apply the write. */
         TIMEOUT,
         /** The write was never sent: the secondary's queue was full or the executor refused it. */
-        REJECTED
+        REJECTED,
+        /**
+         * The secondary applied the write but answered otherwise than the primary (a write of
+         * {@code compareWriteResults}): it updated 0 rows where the primary updated 1, say.
+         */
+        MISMATCH
     }
 }

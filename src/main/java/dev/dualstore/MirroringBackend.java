@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Wraps a DAO interface so that one store, the primary, answers every call while the calls are
@@ -306,6 +308,10 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private final Map<String, EngineConfig.Kind> classified = new LinkedHashMap<>();
         private final Set<String> classifiedTwice = new LinkedHashSet<>();
         private final Map<String, int[]> keys = new LinkedHashMap<>();
+        private final Map<String, Function<Object[], ?>> keyFunctions = new LinkedHashMap<>();
+        private final Map<String, BiFunction<Object[], Object, Object[]>> secondaryArguments = new LinkedHashMap<>();
+        private final Set<String> comparedWriteResults = new LinkedHashSet<>();
+        private Boolean classifyByName;
         private final Map<String, List<Class<? extends Throwable>>> expected = new LinkedHashMap<>();
         private final Map<String, ResultComparator> comparators = new LinkedHashMap<>();
         private final Map<String, Double> methodSampleRates = new LinkedHashMap<>();
@@ -431,8 +437,97 @@ public final class MirroringBackend<T> implements AutoCloseable {
             if (parameterIndexes.length == 0) {
                 throw new IllegalArgumentException("key(\"" + method + "\") needs at least one parameter index");
             }
-            if (keys.putIfAbsent(method, parameterIndexes.clone()) != null) {
+            requireNoKey(method);
+            keys.put(method, parameterIndexes.clone());
+            return this;
+        }
+
+        /**
+         * Takes a method's {@link Key} from its arguments with a function, for a key that is not a
+         * parameter of its own: {@code key("save", args -> ((Owner) args[0]).getId())}. The key
+         * orders, fences and samples the call as a key parameter would, and wins over {@code @Key}.
+         *
+         * <p>The function runs on the caller's thread, before the primary call, since the write
+         * fence needs the key first; keep it to reading a field. An answer of null, or a function
+         * that throws, leaves that call without a key (a throw is counted in
+         * {@code dualstore.callback.errors{callback="key"}}), and the call goes on.
+         *
+         * @param method a read or write method's name (all overloads)
+         * @param key    the key of a call, from its arguments
+         * @return this builder
+         */
+        public Builder<T> key(String method, Function<Object[], ?> key) {
+            requireText(method, "method");
+            Objects.requireNonNull(key, "key");
+            requireNoKey(method);
+            keyFunctions.put(method, key);
+            return this;
+        }
+
+        private void requireNoKey(String method) {
+            if (keys.containsKey(method) || keyFunctions.containsKey(method)) {
                 throw new IllegalStateException("key of '" + method + "' was already set");
+            }
+        }
+
+        /**
+         * Classifies the methods no annotation or builder list classifies, by their names:
+         * {@code find}, {@code get}, {@code read}, {@code query}, {@code search}, {@code stream},
+         * {@code count} and {@code exists} start a read; {@code save}, {@code insert},
+         * {@code update}, {@code delete} and {@code remove} a write (the name itself, or followed by
+         * an upper-case letter or digit: {@code findById}, {@code saveAll}, not {@code finder}).
+         * Annotations and {@link #reads}, {@link #writes}, {@link #passthrough} win; default
+         * methods still run as written; {@code build()} still names every method left over.
+         *
+         * @return this builder
+         */
+        public Builder<T> classifyByName() {
+            requireUnset(classifyByName, "classifyByName");
+            classifyByName = Boolean.TRUE;
+            return this;
+        }
+
+        /**
+         * What the secondaries receive for a method, in place of the arguments as the primary left
+         * them (the default, generated ids included): for example objects of the secondary's own
+         * types, or the id from the primary's answer. Runs on dualstore's workers, once per call
+         * and secondary; a function that throws is counted in
+         * {@code dualstore.callback.errors{callback="arguments"}} and counts as the secondary
+         * failing the call (a write's key is listed for repair).
+         *
+         * @param method    a read or write method's name (all overloads)
+         * @param arguments from the primary's arguments and answer (null when it threw) to the
+         *                  secondary's arguments, as many and of the same types
+         * @return this builder
+         */
+        public Builder<T> secondaryArguments(String method, BiFunction<Object[], Object, Object[]> arguments) {
+            requireText(method, "method");
+            Objects.requireNonNull(arguments, "arguments");
+            if (secondaryArguments.putIfAbsent(method, arguments) != null) {
+                throw new IllegalStateException("secondaryArguments of '" + method + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * Compares what these writes return (an affected-row count, a saved entity) with what
+         * each secondary's write returns, with the method's comparator. A secondary that answers
+         * otherwise (it updated 0 rows where the primary updated 1) diverged: counted as
+         * {@code dualstore.writes{result="mismatch"}}, its key listed for repair and divergence
+         * listeners told, instead of {@code success}.
+         *
+         * @param methods write methods' names
+         * @return this builder
+         */
+        public Builder<T> compareWriteResults(String... methods) {
+            if (methods.length == 0) {
+                throw new IllegalArgumentException("compareWriteResults(...) needs at least one method name");
+            }
+            for (String method : methods) {
+                requireText(method, "method");
+                if (!comparedWriteResults.add(method)) {
+                    throw new IllegalStateException("compareWriteResults of '" + method + "' was already set");
+                }
             }
             return this;
         }
@@ -781,9 +876,11 @@ public final class MirroringBackend<T> implements AutoCloseable {
             EngineConfig<T> config = new EngineConfig<>(
                     new EngineConfig.Stores<>(type, name != null ? name : type.getSimpleName(), primaryName, primary,
                             frozen(secondaries), Map.copyOf(stages), frozen(observers)),
-                    new EngineConfig.Methods(Map.copyOf(classified), Map.copyOf(keys), Map.copyOf(expected),
+                    new EngineConfig.Methods(Map.copyOf(classified), classifyByName != null, Map.copyOf(keys),
+                            Map.copyOf(keyFunctions), Map.copyOf(expected),
                             comparator != null ? comparator : ResultComparator.deepEquals(), Map.copyOf(comparators),
-                            sampleRate != null ? sampleRate : 100.0, Map.copyOf(methodSampleRates)),
+                            sampleRate != null ? sampleRate : 100.0, Map.copyOf(methodSampleRates),
+                            Map.copyOf(secondaryArguments), Set.copyOf(comparedWriteResults)),
                     new EngineConfig.Dispatch(executor, threads != null ? threads : 0,
                             maxPending != null ? maxPending : 65_536,
                             timeout != null ? timeout : Duration.ofSeconds(1),

@@ -33,6 +33,7 @@ final class Callbacks {
     static final String TICKER = "ticker";
     static final String KEY = "key";
     static final String WEIGHER = "weigher";
+    static final String ARGUMENTS = "arguments";
 
     private final String backend;
     private final Redactor redactor;
@@ -45,6 +46,7 @@ final class Callbacks {
     private final Failures tickerErrors;
     private final Failures keyErrors;
     private final Failures weigherErrors;
+    private final Failures argumentErrors;
     private final MismatchListener[] mismatchListeners;
     private final DivergenceListener[] divergenceListeners;
 
@@ -61,6 +63,7 @@ final class Callbacks {
         this.tickerErrors = new Failures(meters, TICKER);
         this.keyErrors = new Failures(meters, KEY);
         this.weigherErrors = new Failures(meters, WEIGHER);
+        this.argumentErrors = new Failures(meters, ARGUMENTS);
         this.mismatchListeners = mismatchListeners.toArray(new MismatchListener[0]);
         this.divergenceListeners = divergenceListeners.toArray(new DivergenceListener[0]);
     }
@@ -98,6 +101,11 @@ final class Callbacks {
     /** A comparator (or a normaliser inside it) threw; counted and logged. Worker thread. */
     void comparatorFailed(Throwable t) {
         failed(comparatorErrors, COMPARATOR, t);
+    }
+
+    /** A {@code secondaryArguments} function threw; counted and logged. Worker thread. */
+    void argumentsFailed(Throwable t) {
+        failed(argumentErrors, ARGUMENTS, t);
     }
 
     /** A key whose {@code hashCode} or {@code equals} threw; may run on the caller's thread, so only counts. */

@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The frozen configuration of one backend, as the builder collected it, grouped by the part of
@@ -53,17 +56,23 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
     /**
      * How each method is treated.
      *
-     * @param classified  methods classified by the builder, by name
-     * @param keys        key parameter positions, by method name
-     * @param expected    expected exceptions, by method name
-     * @param comparator  the default comparator
-     * @param comparators comparators by method name
-     * @param sampleRate  the backend-wide sample rate, in percent
-     * @param sampleRates sample rates by method name, in percent
+     * @param classified           methods classified by the builder, by name
+     * @param classifyByName       whether methods classified in no other way are classified by their names
+     * @param keys                 key parameter positions, by method name
+     * @param keyFunctions         keys taken from the arguments by a function, by method name
+     * @param expected             expected exceptions, by method name
+     * @param comparator           the default comparator
+     * @param comparators          comparators by method name
+     * @param sampleRate           the backend-wide sample rate, in percent
+     * @param sampleRates          sample rates by method name, in percent
+     * @param secondaryArguments   what secondaries receive instead of the primary's arguments, by method name
+     * @param comparedWriteResults writes whose results are compared
      */
-    public record Methods(Map<String, Kind> classified, Map<String, int[]> keys,
-            Map<String, List<Class<? extends Throwable>>> expected, ResultComparator comparator,
-            Map<String, ResultComparator> comparators, double sampleRate, Map<String, Double> sampleRates) {}
+    public record Methods(Map<String, Kind> classified, boolean classifyByName, Map<String, int[]> keys,
+            Map<String, Function<Object[], ?>> keyFunctions, Map<String, List<Class<? extends Throwable>>> expected,
+            ResultComparator comparator, Map<String, ResultComparator> comparators, double sampleRate,
+            Map<String, Double> sampleRates, Map<String, BiFunction<Object[], Object, Object[]>> secondaryArguments,
+            Set<String> comparedWriteResults) {}
 
     /**
      * How secondary work runs.

@@ -45,6 +45,7 @@ final class MethodMeters {
     final Meters.Lazy<Counter> writeError;
     final Meters.Lazy<Counter> writeTimeout;
     final Meters.Lazy<Counter> writeRejected;
+    final Meters.Lazy<Counter> writeMismatch;
 
     MethodMeters(Meters registry, String method, String store, boolean read) {
         Tags tags = Tags.of(METHOD, method, STORE, store);
@@ -67,6 +68,7 @@ final class MethodMeters {
         writeError = write ? write(registry, tags, ERROR) : null;
         writeTimeout = write ? write(registry, tags, TIMEOUT) : null;
         writeRejected = write ? write(registry, tags, REJECTED) : null;
+        writeMismatch = write ? write(registry, tags, MISMATCH) : null;
     }
 
     Meters.Lazy<Timer> timer(boolean primary, boolean success) {

@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * How one interface method is handled, decided at build time by {@link MethodTable} so the
@@ -30,8 +32,14 @@ final class MethodPolicy {
     final Method method;
     final String name;
     final Dispatch dispatch;
-    /** Parameter positions of the key; empty when the method has none. */
+    /** Parameter positions of the key; empty when the method has none, or a {@link #keyFunction}. */
     final int[] keyParameters;
+    /** The key from the arguments, set by the builder; null when the key is parameters, or none. */
+    final Function<Object[], ?> keyFunction;
+    /** What secondaries receive instead of the primary's arguments; null: the same arguments. */
+    final BiFunction<Object[], Object, Object[]> secondaryArguments;
+    /** For a write: whether its result is compared with each secondary's. */
+    final boolean comparesResult;
     final ResultComparator comparator;
     final Class<?>[] expected;
     /** Whether the method answers with a future, whose completed value is what gets compared. */
@@ -45,11 +53,20 @@ final class MethodPolicy {
 
     MethodPolicy(String backend, Method method, Dispatch dispatch, int[] keyParameters, ResultComparator comparator,
             List<Class<? extends Throwable>> expected) {
+        this(backend, method, dispatch, keyParameters, null, comparator, expected, null, false);
+    }
+
+    MethodPolicy(String backend, Method method, Dispatch dispatch, int[] keyParameters, Function<Object[], ?> keyFunction,
+            ResultComparator comparator, List<Class<? extends Throwable>> expected,
+            BiFunction<Object[], Object, Object[]> secondaryArguments, boolean comparesResult) {
         this.backend = backend;
         this.method = method;
         this.name = method.getName();
         this.dispatch = dispatch;
         this.keyParameters = keyParameters;
+        this.keyFunction = keyFunction;
+        this.secondaryArguments = secondaryArguments;
+        this.comparesResult = comparesResult;
         this.comparator = comparator;
         this.expected = expected.isEmpty() ? NONE : expected.toArray(NONE);
         Class<?> returns = method.getReturnType();
@@ -65,15 +82,20 @@ final class MethodPolicy {
     }
 
     boolean keyed() {
-        return keyParameters.length > 0;
+        return keyParameters.length > 0 || keyFunction != null;
     }
 
     /**
-     * The call's key: the key parameter's value, or a list of them for a composite key. An array
-     * (a varargs key, say) becomes a list, so that equal contents make one key for ordering,
-     * sampling and repair.
+     * The call's key: the key parameter's value, or a list of them for a composite key, or what
+     * the key function answers. An array (a varargs key, say) becomes a list, so that equal
+     * contents make one key for ordering, sampling and repair.
+     *
+     * @throws RuntimeException or Error if the user's key function throws
      */
     Object key(Object[] args) {
+        if (keyFunction != null) {
+            return contentOf(keyFunction.apply(args));
+        }
         if (keyParameters.length == 1) {
             return contentOf(args[keyParameters[0]]);
         }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Every method of a DAO interface and how it is handled: classified, validated against the
@@ -46,6 +47,9 @@ final class MethodTable {
         Map<String, List<Method>> byName = methodsByName(methods);
         requireKnown(byName, config.classified().keySet(), "reads(...), writes(...) or passthrough(...)");
         requireKnown(byName, config.keys().keySet(), "key(...)");
+        requireKnown(byName, config.keyFunctions().keySet(), "key(...)");
+        requireKnown(byName, config.secondaryArguments().keySet(), "secondaryArguments(...)");
+        requireKnown(byName, config.comparedWriteResults(), "compareWriteResults(...)");
         requireKnown(byName, config.expected().keySet(), "expected(...)");
         requireKnown(byName, config.comparators().keySet(), "comparator(...)");
         requireKnown(byName, config.sampleRates().keySet(), "sampleRate(...)");
@@ -76,6 +80,11 @@ final class MethodTable {
         for (String name : config.comparators().keySet()) {
             if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.READ)) {
                 throw new IllegalArgumentException("comparator(\"" + name + "\", ...) is set, but " + name + " is not a read");
+            }
+        }
+        for (String name : config.comparedWriteResults()) {
+            if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.WRITE)) {
+                throw new IllegalArgumentException("compareWriteResults(\"" + name + "\") is set, but " + name + " is not a write");
             }
         }
         for (String name : config.sampleRates().keySet()) {
@@ -155,8 +164,14 @@ final class MethodTable {
                     + " but the builder classifies it as " + byBuilder.name().toLowerCase(Locale.ROOT));
         }
         EngineConfig.Kind kind = byBuilder != null ? byBuilder : byAnnotation;
+        if (kind == null && m.isDefault()) {
+            return MethodPolicy.Dispatch.DEFAULT_METHOD; // runs as written, even when its name would classify it
+        }
+        if (kind == null && config.classifyByName()) {
+            kind = MethodNames.kindOf(m.getName());
+        }
         if (kind == null) {
-            return m.isDefault() ? MethodPolicy.Dispatch.DEFAULT_METHOD : null;
+            return null;
         }
         return switch (kind) {
             case READ -> MethodPolicy.Dispatch.READ;
@@ -182,8 +197,11 @@ final class MethodTable {
             }
             return MethodPolicy.of(backend, m, dispatch);
         }
+        Function<Object[], ?> keyFunction = config.keyFunctions().get(name);
         int[] keys = config.keys().get(name);
-        if (keys == null) {
+        if (keyFunction != null) {
+            keys = new int[0];
+        } else if (keys == null) {
             keys = annotatedKeys(m);
         }
         for (int k : keys) {
@@ -199,7 +217,9 @@ final class MethodTable {
             expected = read != null ? List.of(read.expected()) : write != null ? List.of(write.expected()) : List.of();
         }
         ResultComparator comparator = config.comparators().getOrDefault(name, config.comparator());
-        MethodPolicy policy = new MethodPolicy(backend, m, dispatch, keys, comparator, expected);
+        MethodPolicy policy = new MethodPolicy(backend, m, dispatch, keys, keyFunction, comparator, expected,
+                config.secondaryArguments().get(name),
+                dispatch == MethodPolicy.Dispatch.WRITE && config.comparedWriteResults().contains(name));
         Double rate = config.sampleRates().get(name);
         if (rate != null) {
             policy.samplePerMillion = perMillion(rate);
@@ -210,8 +230,14 @@ final class MethodTable {
     /** The builder's per-method options that name {@code method}. */
     private List<String> optionsSetFor(String method) {
         List<String> set = new ArrayList<>();
-        if (config.keys().containsKey(method)) {
+        if (config.keys().containsKey(method) || config.keyFunctions().containsKey(method)) {
             set.add("key(...)");
+        }
+        if (config.secondaryArguments().containsKey(method)) {
+            set.add("secondaryArguments(...)");
+        }
+        if (config.comparedWriteResults().contains(method)) {
+            set.add("compareWriteResults(...)");
         }
         if (config.expected().containsKey(method)) {
             set.add("expected(...)");

@@ -82,7 +82,7 @@ public final class MirroringEngine<T> {
             Reporter reporter = new Reporter(meters, callbacks, fence, mailbox, config.reporting().redactor());
             long timeout = Durations.nanos(config.dispatch().timeout());
             this.deadlines = new Deadlines(ticker, timeout, (s, o) -> reporter.timedOut(s, o, timeout));
-            dispatcher.start(new SecondaryRunner(reporter, ticker, fence), reporter, deadlines);
+            dispatcher.start(new SecondaryRunner(reporter, ticker, fence, callbacks), reporter, deadlines);
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());
             this.sampling = new ProxyHandler.Sampling(config.methods().sampleRate());

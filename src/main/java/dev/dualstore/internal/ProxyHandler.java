@@ -79,7 +79,7 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     private Object read(MethodPolicy p, Object[] args) throws Throwable {
-        Object key = p.keyed() ? p.key(args) : null;
+        Object key = p.keyed() ? keyOf(p, args) : null;
         int hash = 0;
         long stamp = 0L;
         if (key != null) {
@@ -141,7 +141,7 @@ final class ProxyHandler implements InvocationHandler {
         if (!switchboard.roles().mirrorsWrites) {
             return call(switchboard.roles().primary.target, p.method, args);
         }
-        Object key = p.keyed() ? p.key(args) : null;
+        Object key = p.keyed() ? keyOf(p, args) : null;
         int hash = 0;
         KeyLocks.KeyLock held = null;
         if (key != null) {
@@ -242,7 +242,16 @@ final class ProxyHandler implements InvocationHandler {
         }
     }
 
-    /** The key's {@code hashCode} threw: the call goes on as one without a key. */
+    /** The call's key; a key function that throws is counted, and the call goes on without a key. */
+    private Object keyOf(MethodPolicy p, Object[] args) {
+        try {
+            return p.key(args);
+        } catch (Throwable t) {
+            return keyFailed(t);
+        }
+    }
+
+    /** The key's {@code hashCode} (or the key function) threw: the call goes on as one without a key. */
     private Object keyFailed(Throwable t) {
         callbacks.keyFailed(t);
         return null;

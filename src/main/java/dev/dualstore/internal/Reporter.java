@@ -68,7 +68,7 @@ final class Reporter {
         MethodMeters m = o.policy.meters[s.id];
         meters.record(m.timer(false, thrown == null), nanos);
         if (o.policy.dispatch != MethodPolicy.Dispatch.READ) {
-            wrote(s, o, thrown);
+            wrote(s, o, thrown, primary, answer);
         } else if (o.stamp != 0L && o.roles.writesSynchronously(s) && !fence.unchanged(o.keyHash, o.stamp)) {
             // Lane order keeps shadow-written stores comparable; a DUAL_WRITE store is written on
             // callers' threads, so only an unchanged fence proves no write slipped in.
@@ -158,9 +158,14 @@ final class Reporter {
         }
     }
 
-    private void wrote(Store s, Observation o, Throwable thrown) {
+    private void wrote(Store s, Observation o, Throwable thrown, Object primary, Object answer) {
         MethodMeters m = o.policy.meters[s.id];
-        if (o.policy.applied(thrown)) {
+        if (o.policy.applied(thrown) && o.policy.comparesResult
+                && Comparison.of(o.policy, primary, answer, callbacks).result() != Comparison.Result.MATCH) {
+            // It applied something, but not what the primary did (0 rows where the primary changed 1).
+            meters.increment(m.writeMismatch);
+            diverged(s, o, Divergence.Reason.MISMATCH, null);
+        } else if (o.policy.applied(thrown)) {
             meters.increment(m.writeSuccess);
         } else {
             meters.increment(m.writeError);

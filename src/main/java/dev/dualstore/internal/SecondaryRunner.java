@@ -18,11 +18,13 @@ final class SecondaryRunner {
     private final Reporter reporter;
     private final Ticker ticker;
     private final WriteFence fence;
+    private final Callbacks callbacks;
 
-    SecondaryRunner(Reporter reporter, Ticker ticker, WriteFence fence) {
+    SecondaryRunner(Reporter reporter, Ticker ticker, WriteFence fence, Callbacks callbacks) {
         this.reporter = reporter;
         this.ticker = ticker;
         this.fence = fence;
+        this.callbacks = callbacks;
     }
 
     /** @param slot where the current task publishes its calls' deadlines */
@@ -46,19 +48,40 @@ final class SecondaryRunner {
     }
 
     /** @return what the store returned, or an {@link Answer} of what it threw */
-    private static Object call(Store s, Observation o) {
+    private Object call(Store s, Observation o) {
         try {
             if (s.observer) {
                 ((WriteObserver) s.target).onWrite(o);
                 return null;
             }
-            Object value = o.policy.method.invoke(s.target, o.args);
+            Object[] args = o.args;
+            if (o.policy.secondaryArguments != null) {
+                try {
+                    args = secondaryArguments(o);
+                } catch (Throwable t) {
+                    callbacks.argumentsFailed(t);
+                    return Answer.threw(t); // never sent: the store counts as failing the call
+                }
+            }
+            Object value = o.policy.method.invoke(s.target, args);
             return o.policy.answersLater ? completed(value, null) : value;
         } catch (InvocationTargetException e) {
             return Answer.threw(e.getCause());
         } catch (Throwable t) {
             return Answer.threw(t);
         }
+    }
+
+    /** What the builder's {@code secondaryArguments} gives the secondary, from a copy of the arguments. */
+    private static Object[] secondaryArguments(Observation o) {
+        Object[] given = o.args == null ? new Object[0] : o.args.clone();
+        Object[] args = o.policy.secondaryArguments.apply(given, o.thrown == null ? o.value : null);
+        if (args == null || args.length != o.policy.method.getParameterCount()) {
+            throw new IllegalArgumentException("secondaryArguments(\"" + o.policy.name + "\") returned "
+                    + (args == null ? "null" : args.length + " arguments") + "; " + o.policy.name + " takes "
+                    + o.policy.method.getParameterCount());
+        }
+        return args;
     }
 
     /**
