@@ -309,6 +309,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private final Set<String> classifiedTwice = new LinkedHashSet<>();
         private final Map<String, int[]> keys = new LinkedHashMap<>();
         private final Map<String, Function<Object[], ?>> keyFunctions = new LinkedHashMap<>();
+        private final Map<String, Function<Object, ?>> resultKeys = new LinkedHashMap<>();
         private final Map<String, BiFunction<Object[], Object, Object[]>> secondaryArguments = new LinkedHashMap<>();
         private final Set<String> comparedWriteResults = new LinkedHashSet<>();
         private Boolean classifyByName;
@@ -461,6 +462,32 @@ public final class MirroringBackend<T> implements AutoCloseable {
             Objects.requireNonNull(key, "key");
             requireNoKey(method);
             keyFunctions.put(method, key);
+            return this;
+        }
+
+        /**
+         * Takes a write's {@link Key} from what the primary returned, for a write that creates the
+         * record its key names: {@code keyFromResult("save", saved -> ((Owner) saved).getId())},
+         * where the primary's database assigns the id. Used when the call has no key of its own
+         * (none configured, or the argument's id is still null, as for a new entity): the write
+         * is then queued in the order of that key, so later writes to the new record reach each
+         * secondary after it, and a failed shadow write lists it for repair.
+         *
+         * <p>No write fence is taken for such a key: nothing can write a record before the call
+         * that creates it has returned its key. Runs on the caller's thread after the primary
+         * returned; a function that throws or answers null leaves the write without a key (a
+         * throw is counted in {@code dualstore.callback.errors{callback="key"}}).
+         *
+         * @param method a write method's name (all overloads)
+         * @param key    the key, from the primary's answer
+         * @return this builder
+         */
+        public Builder<T> keyFromResult(String method, Function<Object, ?> key) {
+            requireText(method, "method");
+            Objects.requireNonNull(key, "key");
+            if (resultKeys.putIfAbsent(method, key) != null) {
+                throw new IllegalStateException("keyFromResult of '" + method + "' was already set");
+            }
             return this;
         }
 
@@ -877,7 +904,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
                     new EngineConfig.Stores<>(type, name != null ? name : type.getSimpleName(), primaryName, primary,
                             frozen(secondaries), Map.copyOf(stages), frozen(observers)),
                     new EngineConfig.Methods(Map.copyOf(classified), classifyByName != null, Map.copyOf(keys),
-                            Map.copyOf(keyFunctions), Map.copyOf(expected),
+                            Map.copyOf(keyFunctions), Map.copyOf(resultKeys), Map.copyOf(expected),
                             comparator != null ? comparator : ResultComparator.deepEquals(), Map.copyOf(comparators),
                             sampleRate != null ? sampleRate : 100.0, Map.copyOf(methodSampleRates),
                             Map.copyOf(secondaryArguments), Set.copyOf(comparedWriteResults)),

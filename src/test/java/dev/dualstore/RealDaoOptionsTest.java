@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -124,6 +125,7 @@ class RealDaoOptionsTest {
             assertThat(owners.findNameById(alice.id)).contains("alicia");
             assertThat(owners.countAll()).isOne();
             assertThat(owners.existsById(alice.id)).isTrue();
+            assertThat(backend.drain(WAIT)).isTrue(); // the reads reach the secondary before the delete
             owners.deleteById(alice.id);
             assertThat(backend.drain(WAIT)).isTrue();
 
@@ -218,6 +220,54 @@ class RealDaoOptionsTest {
             assertThat(repaired).isEqualTo("done");
             assertThat(failing.names).isEqualTo(primary.names);
             assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("new", "updateName", "keysToRepair"));
+        }
+    }
+
+    @Test
+    void stress_writesToANewRecordReachTheSecondaryAfterTheWriteThatCreatedIt() throws Exception {
+        Owners primary = new Owners(1);
+        Owners secondary = new Owners(1);
+        int threads = 4;
+        int ownersEach = 400;
+        try (MirroringBackend<OwnerRepository> backend = builder(primary, secondary)
+                .key("save", args -> ((Owner) args[0]).id)         // null for a new owner ...
+                .keyFromResult("save", saved -> ((Owner) saved).id) // ... then the id the primary assigned
+                .key("updateName", 0)
+                .secondaryArguments("save", (args, saved) -> new Object[] {new Owner(((Owner) saved).id, ((Owner) saved).name)})
+                .build()) {
+            OwnerRepository owners = backend.proxy();
+            ConcurrentTestHarness.runConcurrently(threads, t -> {
+                for (int i = 0; i < ownersEach; i++) {
+                    Owner created = owners.save(new Owner(null, t + "-" + i));
+                    owners.updateName(created.id, t + "-" + i + "-renamed");
+                    owners.save(new Owner(created.id, t + "-" + i + "-final")); // an update through save: fenced
+                }
+            });
+            assertThat(backend.drain(WAIT)).isTrue();
+
+            assertThat(meters.writes("success")).isEqualTo(3.0 * threads * ownersEach);
+            assertThat(primary.names).hasSize(threads * ownersEach);
+            assertThat(secondary.names).as("every update landed after its insert").isEqualTo(primary.names);
+        }
+    }
+
+    @Test
+    void aNewRecordWhoseShadowWriteFailsIsListedUnderTheKeyThePrimaryAssigned() {
+        Owners primary = new Owners(40);
+        Owners failing = new Owners(1) {
+            @Override
+            public Owner save(Owner owner) {
+                throw new IllegalStateException("secondary down");
+            }
+        };
+        try (MirroringBackend<OwnerRepository> backend = builder(primary, failing)
+                .keyFromResult("save", saved -> ((Owner) saved).id).build()) {
+            backend.proxy().save(new Owner(null, "frank"));
+            assertThat(backend.drain(WAIT)).isTrue();
+
+            assertThat(backend.keysToRepair("new")).containsExactly(40L);
+            assertThat(backend.writesNotListed("new")).isZero();
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("save (error", "keysToRepair"));
         }
     }
 
@@ -318,6 +368,8 @@ class RealDaoOptionsTest {
                 .hasMessageContaining("unknown methods in secondaryArguments(...): [nope]");
         assertThatThrownBy(() -> builder(a, b).key("save", 0).key("save", args -> args[0]))
                 .isInstanceOf(IllegalStateException.class).hasMessage("key of 'save' was already set");
+        assertThatThrownBy(() -> builder(a, b).keyFromResult("findNameById", r -> r).build())
+                .hasMessageContaining("keyFromResult(\"findNameById\", ...) is set, but findNameById is not a write");
         assertThatThrownBy(() -> builder(a, b).classifyByName())
                 .isInstanceOf(IllegalStateException.class).hasMessage("classifyByName was already set");
         assertThatThrownBy(() -> builder(a, b).compareWriteResults("save", "save"))

@@ -60,6 +60,7 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * @param classifyByName       whether methods classified in no other way are classified by their names
      * @param keys                 key parameter positions, by method name
      * @param keyFunctions         keys taken from the arguments by a function, by method name
+     * @param resultKeys           write keys taken from the primary's answer, by method name
      * @param expected             expected exceptions, by method name
      * @param comparator           the default comparator
      * @param comparators          comparators by method name
@@ -69,7 +70,8 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * @param comparedWriteResults writes whose results are compared
      */
     public record Methods(Map<String, Kind> classified, boolean classifyByName, Map<String, int[]> keys,
-            Map<String, Function<Object[], ?>> keyFunctions, Map<String, List<Class<? extends Throwable>>> expected,
+            Map<String, Function<Object[], ?>> keyFunctions, Map<String, Function<Object, ?>> resultKeys,
+            Map<String, List<Class<? extends Throwable>>> expected,
             ResultComparator comparator, Map<String, ResultComparator> comparators, double sampleRate,
             Map<String, Double> sampleRates, Map<String, BiFunction<Object[], Object, Object[]>> secondaryArguments,
             Set<String> comparedWriteResults) {}

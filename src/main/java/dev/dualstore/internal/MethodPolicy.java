@@ -36,6 +36,8 @@ final class MethodPolicy {
     final int[] keyParameters;
     /** The key from the arguments, set by the builder; null when the key is parameters, or none. */
     final Function<Object[], ?> keyFunction;
+    /** For a write: its key from the primary's answer, when the call has none of its own; null if not set. */
+    final Function<Object, ?> resultKey;
     /** What secondaries receive instead of the primary's arguments; null: the same arguments. */
     final BiFunction<Object[], Object, Object[]> secondaryArguments;
     /** For a write: whether its result is compared with each secondary's. */
@@ -53,11 +55,11 @@ final class MethodPolicy {
 
     MethodPolicy(String backend, Method method, Dispatch dispatch, int[] keyParameters, ResultComparator comparator,
             List<Class<? extends Throwable>> expected) {
-        this(backend, method, dispatch, keyParameters, null, comparator, expected, null, false);
+        this(backend, method, dispatch, keyParameters, null, null, comparator, expected, null, false);
     }
 
     MethodPolicy(String backend, Method method, Dispatch dispatch, int[] keyParameters, Function<Object[], ?> keyFunction,
-            ResultComparator comparator, List<Class<? extends Throwable>> expected,
+            Function<Object, ?> resultKey, ResultComparator comparator, List<Class<? extends Throwable>> expected,
             BiFunction<Object[], Object, Object[]> secondaryArguments, boolean comparesResult) {
         this.backend = backend;
         this.method = method;
@@ -65,6 +67,7 @@ final class MethodPolicy {
         this.dispatch = dispatch;
         this.keyParameters = keyParameters;
         this.keyFunction = keyFunction;
+        this.resultKey = resultKey;
         this.secondaryArguments = secondaryArguments;
         this.comparesResult = comparesResult;
         this.comparator = comparator;

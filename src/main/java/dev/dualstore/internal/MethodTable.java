@@ -48,6 +48,7 @@ final class MethodTable {
         requireKnown(byName, config.classified().keySet(), "reads(...), writes(...) or passthrough(...)");
         requireKnown(byName, config.keys().keySet(), "key(...)");
         requireKnown(byName, config.keyFunctions().keySet(), "key(...)");
+        requireKnown(byName, config.resultKeys().keySet(), "keyFromResult(...)");
         requireKnown(byName, config.secondaryArguments().keySet(), "secondaryArguments(...)");
         requireKnown(byName, config.comparedWriteResults(), "compareWriteResults(...)");
         requireKnown(byName, config.expected().keySet(), "expected(...)");
@@ -80,6 +81,11 @@ final class MethodTable {
         for (String name : config.comparators().keySet()) {
             if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.READ)) {
                 throw new IllegalArgumentException("comparator(\"" + name + "\", ...) is set, but " + name + " is not a read");
+            }
+        }
+        for (String name : config.resultKeys().keySet()) {
+            if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.WRITE)) {
+                throw new IllegalArgumentException("keyFromResult(\"" + name + "\", ...) is set, but " + name + " is not a write");
             }
         }
         for (String name : config.comparedWriteResults()) {
@@ -217,7 +223,8 @@ final class MethodTable {
             expected = read != null ? List.of(read.expected()) : write != null ? List.of(write.expected()) : List.of();
         }
         ResultComparator comparator = config.comparators().getOrDefault(name, config.comparator());
-        MethodPolicy policy = new MethodPolicy(backend, m, dispatch, keys, keyFunction, comparator, expected,
+        Function<Object, ?> resultKey = dispatch == MethodPolicy.Dispatch.WRITE ? config.resultKeys().get(name) : null;
+        MethodPolicy policy = new MethodPolicy(backend, m, dispatch, keys, keyFunction, resultKey, comparator, expected,
                 config.secondaryArguments().get(name),
                 dispatch == MethodPolicy.Dispatch.WRITE && config.comparedWriteResults().contains(name));
         Double rate = config.sampleRates().get(name);
@@ -230,7 +237,8 @@ final class MethodTable {
     /** The builder's per-method options that name {@code method}. */
     private List<String> optionsSetFor(String method) {
         List<String> set = new ArrayList<>();
-        if (config.keys().containsKey(method) || config.keyFunctions().containsKey(method)) {
+        if (config.keys().containsKey(method) || config.keyFunctions().containsKey(method)
+                || config.resultKeys().containsKey(method)) {
             set.add("key(...)");
         }
         if (config.secondaryArguments().containsKey(method)) {

@@ -169,7 +169,9 @@ final class ProxyHandler implements InvocationHandler {
             }
             long nanos = ticker.read() - start;
             if (p.applied(thrown)) {
-                dualWriteFailure = mirrorWrite(p, args, key, hash, value, thrown, nanos, r);
+                dualWriteFailure = key == null && p.resultKey != null && thrown == null
+                        ? mirrorNewRecord(p, args, value, nanos, r)
+                        : mirrorWrite(p, args, key, hash, value, thrown, nanos, r);
             }
         } finally {
             fence.exitWrite(hash, held);
@@ -249,6 +251,25 @@ final class ProxyHandler implements InvocationHandler {
         } catch (Throwable t) {
             return keyFailed(t);
         }
+    }
+
+    /**
+     * Mirrors a write keyed by its answer ({@code keyFromResult}): the new record's key, known
+     * now. Nothing else can have written that record yet, so queueing the write under its key
+     * orders every later write to it behind this one, with no fence.
+     */
+    private DualWriteException mirrorNewRecord(MethodPolicy p, Object[] args, Object value, long nanos, Roles r) {
+        Object key;
+        int hash = 0;
+        try {
+            key = MethodPolicy.contentOf(p.resultKey.apply(value));
+            if (key != null) {
+                hash = Keys.hash(key);
+            }
+        } catch (Throwable t) {
+            key = keyFailed(t);
+        }
+        return mirrorWrite(p, args, key, hash, value, null, nanos, r);
     }
 
     /** The key's {@code hashCode} (or the key function) threw: the call goes on as one without a key. */
