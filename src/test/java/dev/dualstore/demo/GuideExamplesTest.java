@@ -226,6 +226,94 @@ class GuideExamplesTest {
         assertThat(follows.toString()).contains("follows", "old");
     }
 
+    // ------------------------------------------------------------------ real repositories
+
+    /** A Spring Data style repository: no annotations, ids assigned by the database. */
+    public interface OwnerRepository {
+        Optional<Owner> findById(long id);
+
+        Owner save(Owner owner);
+
+        int updateCity(long id, String city);
+    }
+
+    /** A mutable entity without equals, as JPA's are. */
+    public static final class Owner {
+        Long id;
+        String city;
+
+        Owner(Long id, String city) {
+            this.id = id;
+            this.city = city;
+        }
+
+        public Long getId() {
+            return id;
+        }
+
+        public String getCity() {
+            return city;
+        }
+    }
+
+    /** An owners table in memory; its sequence assigns ids, as the database's would. */
+    static final class MapOwners implements OwnerRepository {
+        final Map<Long, String> cities = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicLong sequence;
+
+        MapOwners(long firstId) {
+            sequence = new java.util.concurrent.atomic.AtomicLong(firstId);
+        }
+
+        @Override
+        public Optional<Owner> findById(long id) {
+            return Optional.ofNullable(cities.get(id)).map(city -> new Owner(id, city));
+        }
+
+        @Override
+        public Owner save(Owner owner) {
+            if (owner.id == null) {
+                owner.id = sequence.getAndIncrement();
+            }
+            cities.put(owner.id, owner.city);
+            return owner;
+        }
+
+        @Override
+        public int updateCity(long id, String city) {
+            return cities.replace(id, city) != null ? 1 : 0;
+        }
+    }
+
+    @Test
+    void aRealRepositoryNeedsItsKeysAndNothingElse() {
+        MapOwners jdbcOwners = new MapOwners(1);
+        MapOwners jpaOwners = new MapOwners(9_000); // its own sequence: it must store the ids it is given
+        MirroringBackend<OwnerRepository> backend = track(MirroringBackend.builder(OwnerRepository.class)
+                .primary("jdbc", jdbcOwners)
+                .secondary("jpa", jpaOwners)
+                .classifyByName()                                          // findById reads; save, updateCity write
+                .key("findById", args -> args[0])
+                .key("save", args -> ((Owner) args[0]).getId())            // an existing owner's id ...
+                .keyFromResult("save", saved -> ((Owner) saved).getId())   // ... or the one the primary assigned
+                .key("updateCity", args -> args[0])
+                .secondaryArguments("save", (args, saved) -> new Object[] {
+                        new Owner(((Owner) saved).getId(), ((Owner) saved).getCity())}) // its own copy
+                .compareWriteResults("updateCity")                         // 0 rows where jdbc changed 1: a divergence
+                .meterRegistry(registry)
+                .build());
+
+        OwnerRepository owners = backend.proxy();
+        Owner owner = owners.save(new Owner(null, "Madison"));
+        owners.updateCity(owner.getId(), "Monona");
+        owners.findById(owner.getId());
+        assertThat(backend.drain(DRAIN)).isTrue();
+
+        assertThat(jpaOwners.cities).isEqualTo(Map.of(1L, "Monona"));
+        assertThat(meters.writes("success")).isEqualTo(2);
+        assertThat(meters.comparisons("match")).as("Owner has no equals: compared field by field").isOne();
+    }
+
     // ------------------------------------------------------------------ comparators and normalisers
 
     @Test
