@@ -305,6 +305,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private final Map<String, WriteObserver> observers = new LinkedHashMap<>();
         private final List<String> duplicateStores = new ArrayList<>();
         private final Map<String, Stage> stages = new LinkedHashMap<>();
+        private final Map<String, EngineConfig.WarmUp> warmUps = new LinkedHashMap<>();
         private final Map<String, EngineConfig.Kind> classified = new LinkedHashMap<>();
         private final Set<String> classifiedTwice = new LinkedHashSet<>();
         private final Map<String, int[]> keys = new LinkedHashMap<>();
@@ -392,6 +393,30 @@ public final class MirroringBackend<T> implements AutoCloseable {
             Objects.requireNonNull(stage, "stage");
             if (stages.putIfAbsent(store, stage) != null) {
                 throw new IllegalStateException("stage of '" + store + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * Gives a store time to warm up (an ORM building its metadata, a connection pool filling,
+         * a cache going cold after deploy): for {@code period} from the first call mirrored to it,
+         * its calls get {@code timeout} instead of {@link #timeout(Duration)}, and the ones that
+         * still time out are counted apart, as {@code result="warmup"} in
+         * {@code dualstore.comparisons} and {@code dualstore.writes}, so the dashboard's timeout
+         * rate shows the store's steady state. A write that times out during the warm-up is
+         * listed for repair like any other.
+         *
+         * @param store   a secondary, or the primary (for after a promote)
+         * @param period  how long the warm-up lasts; positive
+         * @param timeout the timeout during it; positive
+         * @return this builder
+         */
+        public Builder<T> warmUp(String store, Duration period, Duration timeout) {
+            requireText(store, "store");
+            requirePositive(period, "warm-up period");
+            requirePositive(timeout, "warm-up timeout");
+            if (warmUps.putIfAbsent(store, new EngineConfig.WarmUp(period, timeout)) != null) {
+                throw new IllegalStateException("warmUp of '" + store + "' was already set");
             }
             return this;
         }
@@ -916,7 +941,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
                             dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT,
                             maxPendingBytes != null ? maxPendingBytes : 0L,
                             weigher != null ? weigher : Weigher.estimating(),
-                            maxConcurrency != null ? maxConcurrency : 256),
+                            maxConcurrency != null ? maxConcurrency : 256, Map.copyOf(warmUps)),
                     new EngineConfig.Reporting(meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
                             List.copyOf(mismatchListeners), List.copyOf(divergenceListeners),
                             logMismatches == null || logMismatches, redactor,

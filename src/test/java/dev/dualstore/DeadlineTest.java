@@ -2,6 +2,7 @@ package dev.dualstore;
 
 import static dev.dualstore.testing.CapturedLogs.mentioning;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.dualstore.testing.CapturedLogs;
@@ -49,6 +50,59 @@ class DeadlineTest {
             assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement()
                     .satisfies(mentioning("'new'", "put", "(timeout)", "keysToRepair(\"new\")"));
         }
+    }
+
+    @Test
+    void duringItsWarmUpAStoreGetsTheLongerTimeoutAndItsTimeoutsAreCountedApart() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        ScriptedKeyValueStore cold = new ScriptedKeyValueStore();
+        ScriptedKeyValueStore.Gate firstRead = cold.holdBefore("get", "a");
+        ScriptedKeyValueStore.Gate firstWrite = cold.holdBefore("put", "w");
+        ScriptedKeyValueStore.Gate laterRead = cold.holdBefore("get", "b");
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore()).secondary("new", cold)
+                .timeout(Duration.ofMillis(100))
+                .warmUp("new", Duration.ofSeconds(60), Duration.ofSeconds(5))
+                .ticker(ticker).meterRegistry(registry).build()) {
+            backend.proxy().get("a"); // starts the warm-up: 5 s timeout until 60 s from now
+            assertThat(firstRead.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofSeconds(1)); // past the normal timeout, within the warm-up's
+            assertThat(backend.drain(Duration.ofMillis(200))).isFalse();
+            assertThat(meters.comparisons("timeout") + meters.comparisons("warmup")).isZero();
+
+            ticker.advance(Duration.ofSeconds(4));
+            assertThat(backend.drain(WAIT)).isTrue();
+            assertThat(meters.comparisons("warmup")).isOne();
+
+            backend.proxy().put("w", "v"); // still warming up: timed out apart, and listed
+            assertThat(firstWrite.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofSeconds(5));
+            assertThat(backend.drain(WAIT)).isTrue();
+            assertThat(meters.writes("warmup")).isOne();
+            assertThat(meters.writes("timeout")).isZero();
+            assertThat(backend.keysToRepair("new")).containsExactly("w");
+
+            ticker.advance(Duration.ofSeconds(60)); // warm: the backend's timeout again
+            backend.proxy().get("b");
+            assertThat(laterRead.awaitArrival(WAIT)).isTrue();
+            ticker.advance(Duration.ofMillis(100));
+            assertThat(backend.drain(WAIT)).isTrue();
+            assertThat(meters.comparisons("timeout")).isOne();
+            assertThat(meters.comparisons("warmup")).isOne();
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(mentioning("'new'", "put", "(timeout)"));
+        }
+    }
+
+    @Test
+    void aWarmUpForAnUnknownStoreFailsAtBuild() {
+        assertThatThrownBy(() -> MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore()).secondary("new", new InMemoryKeyValueStore())
+                .warmUp("neww", Duration.ofSeconds(1), Duration.ofSeconds(1)).meterRegistry(registry).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("warmUp(...) names unknown store 'neww'");
+        assertThatThrownBy(() -> MirroringBackend.builder(KeyValueStore.class)
+                .warmUp("new", Duration.ZERO, Duration.ofSeconds(1)))
+                .hasMessageContaining("warm-up period must be positive");
     }
 
     @Test

@@ -30,7 +30,11 @@ final class Deadlines {
 
     /** Told of each expired call, on the deadline thread; must not block or run user code. */
     interface Expiry {
-        void expired(Store store, Observation observation);
+        /**
+         * @param timeoutNanos the timeout the call had
+         * @param warmUp       whether the call started during its store's warm-up
+         */
+        void expired(Store store, Observation observation, long timeoutNanos, boolean warmUp);
     }
 
     private final Ticker ticker;
@@ -142,7 +146,9 @@ final class Deadlines {
             if (owner.stopped) {
                 return null;
             }
-            Deadline deadline = new Deadline(start + owner.timeoutNanos, store, observation);
+            Deadline deadline = store.warmingUp(start)
+                    ? new WarmUpDeadline(start + store.warmUpTimeoutNanos(), store, observation)
+                    : new Deadline(start + owner.timeoutNanos, store, observation);
             CURRENT.setRelease(this, deadline);
             return deadline;
         }
@@ -153,7 +159,7 @@ final class Deadlines {
      * extends, so a deadline is one small object per call.
      */
     @SuppressWarnings("serial") // never serialised
-    static final class Deadline extends AtomicInteger {
+    static class Deadline extends AtomicInteger {
         private static final int RUNNING = 0;
         private static final int FINISHED = 1;
         private static final int EXPIRED = 2;
@@ -163,7 +169,7 @@ final class Deadlines {
         private final Store store;
         private final Observation observation;
 
-        private Deadline(long deadlineNanos, Store store, Observation observation) {
+        Deadline(long deadlineNanos, Store store, Observation observation) {
             super(RUNNING);
             this.deadlineNanos = deadlineNanos;
             this.store = store;
@@ -181,7 +187,9 @@ final class Deadlines {
             try {
                 // Counted before the calling thread may go on, so that whoever waits for that
                 // thread's work (drain) also finds the timeout counted.
-                slot.owner.onTimeout.expired(store, observation);
+                boolean warmUp = this instanceof WarmUpDeadline;
+                slot.owner.onTimeout.expired(store, observation,
+                        warmUp ? store.warmUpTimeoutNanos() : slot.owner.timeoutNanos, warmUp);
             } catch (Throwable t) {
                 // Counting never throws; if it ever did, the deadline thread must live on.
             } finally {
@@ -206,6 +214,14 @@ final class Deadlines {
             }
             Thread.interrupted();
             return false;
+        }
+    }
+
+    /** The deadline of a call that started during its store's warm-up: its timeout is counted apart. */
+    @SuppressWarnings("serial") // never serialised
+    private static final class WarmUpDeadline extends Deadline {
+        WarmUpDeadline(long deadlineNanos, Store store, Observation observation) {
+            super(deadlineNanos, store, observation);
         }
     }
 

@@ -89,9 +89,20 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * @param maxPendingBytes  the memory pending calls may hold, by estimate; 0: the JVM-wide shared budget
      * @param weigher          estimates a pending call's memory
      * @param maxConcurrency   calls that may run against one store at once
+     * @param warmUps          the warm-up of stores that have one, by store name
      */
     public record Dispatch(Executor executor, int threads, int maxPending, Duration timeout, Duration promoteTimeout,
-            Ticker ticker, DualWriteFailure dualWriteFailure, long maxPendingBytes, Weigher weigher, int maxConcurrency) {}
+            Ticker ticker, DualWriteFailure dualWriteFailure, long maxPendingBytes, Weigher weigher, int maxConcurrency,
+            Map<String, WarmUp> warmUps) {}
+
+    /**
+     * A store's warm-up: for {@code period} from its first mirrored call, its calls get
+     * {@code timeout} instead of the backend's, and their timeouts are counted apart.
+     *
+     * @param period  how long the warm-up lasts
+     * @param timeout the timeout of calls during it
+     */
+    public record WarmUp(Duration period, Duration timeout) {}
 
     /**
      * Where outcomes go.

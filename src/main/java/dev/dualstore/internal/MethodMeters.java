@@ -16,6 +16,7 @@ import static dev.dualstore.metrics.MeterNames.ROLE;
 import static dev.dualstore.metrics.MeterNames.STORE;
 import static dev.dualstore.metrics.MeterNames.SUCCESS;
 import static dev.dualstore.metrics.MeterNames.TIMEOUT;
+import static dev.dualstore.metrics.MeterNames.WARMUP;
 import static dev.dualstore.metrics.MeterNames.WRITES;
 
 import dev.dualstore.MismatchKind;
@@ -40,12 +41,14 @@ final class MethodMeters {
     final Meters.Lazy<Counter> timeout;
     final Meters.Lazy<Counter> rejected;
     final Meters.Lazy<Counter> raced;
+    final Meters.Lazy<Counter> warmUp;
     final List<Meters.Lazy<Counter>> mismatch;
     final Meters.Lazy<Counter> writeSuccess;
     final Meters.Lazy<Counter> writeError;
     final Meters.Lazy<Counter> writeTimeout;
     final Meters.Lazy<Counter> writeRejected;
     final Meters.Lazy<Counter> writeMismatch;
+    final Meters.Lazy<Counter> writeWarmUp;
 
     MethodMeters(Meters registry, String method, String store, boolean read) {
         Tags tags = Tags.of(METHOD, method, STORE, store);
@@ -58,6 +61,7 @@ final class MethodMeters {
         timeout = read ? comparison(registry, tags, TIMEOUT, NO_KIND) : null;
         rejected = read ? comparison(registry, tags, REJECTED, NO_KIND) : null;
         raced = read ? comparison(registry, tags, RACED, NO_KIND) : null;
+        warmUp = read ? comparison(registry, tags, WARMUP, NO_KIND) : null;
         List<Meters.Lazy<Counter>> byKind = new ArrayList<>();
         for (MismatchKind k : MismatchKind.values()) {
             byKind.add(read ? comparison(registry, tags, MISMATCH, k.tag()) : null);
@@ -69,6 +73,7 @@ final class MethodMeters {
         writeTimeout = write ? write(registry, tags, TIMEOUT) : null;
         writeRejected = write ? write(registry, tags, REJECTED) : null;
         writeMismatch = write ? write(registry, tags, MISMATCH) : null;
+        writeWarmUp = write ? write(registry, tags, WARMUP) : null;
     }
 
     Meters.Lazy<Timer> timer(boolean primary, boolean success) {

@@ -55,7 +55,7 @@ public final class MirroringEngine<T> {
     public MirroringEngine(EngineConfig<T> config) {
         this.config = config;
         EngineConfig.Stores<T> storeConfig = config.stores();
-        requireStores(storeConfig);
+        requireStores(storeConfig, config.dispatch().warmUps().keySet());
         requireExecutor(config.dispatch());
         ProxyClasses.requireAccessible(storeConfig.type());
         List<Method> canonical = ProxyClasses.methodsOf(storeConfig.type());
@@ -81,7 +81,7 @@ public final class MirroringEngine<T> {
             WriteFence fence = new WriteFence();
             Reporter reporter = new Reporter(meters, callbacks, fence, mailbox, config.reporting().redactor());
             long timeout = Durations.nanos(config.dispatch().timeout());
-            this.deadlines = new Deadlines(ticker, timeout, (s, o) -> reporter.timedOut(s, o, timeout));
+            this.deadlines = new Deadlines(ticker, timeout, reporter::timedOut);
             dispatcher.start(new SecondaryRunner(reporter, ticker, fence, callbacks), reporter, deadlines);
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());
@@ -100,7 +100,7 @@ public final class MirroringEngine<T> {
         }
     }
 
-    private static void requireStores(EngineConfig.Stores<?> c) {
+    private static void requireStores(EngineConfig.Stores<?> c, Set<String> warmedUp) {
         Map<Object, String> seen = new IdentityHashMap<>();
         seen.put(c.primary(), c.primaryName());
         List<String> names = new ArrayList<>(List.of(c.primaryName()));
@@ -119,6 +119,11 @@ public final class MirroringEngine<T> {
             requireType(c.type(), e.getKey(), e.getValue());
         }
         requireType(c.type(), c.primaryName(), c.primary());
+        for (String store : warmedUp) {
+            if (!c.secondaries().containsKey(store) && !store.equals(c.primaryName())) {
+                throw new IllegalArgumentException("warmUp(...) names unknown store '" + store + "'; stores are " + names);
+            }
+        }
         for (String store : c.stages().keySet()) {
             if (!c.secondaries().containsKey(store)) {
                 throw new IllegalArgumentException(store.equals(c.primaryName())
@@ -152,12 +157,20 @@ public final class MirroringEngine<T> {
         List<Store> all = new ArrayList<>();
         int repairs = config.reporting().repairCapacity();
         int concurrency = config.dispatch().maxConcurrency();
-        all.add(new Store(c.primaryName(), c.primary(), 0, false, dispatcher, repairs, concurrency));
+        all.add(warmed(new Store(c.primaryName(), c.primary(), 0, false, dispatcher, repairs, concurrency)));
         c.secondaries().forEach((name, target) ->
-                all.add(new Store(name, target, all.size(), false, dispatcher, repairs, concurrency)));
+                all.add(warmed(new Store(name, target, all.size(), false, dispatcher, repairs, concurrency))));
         c.observers().forEach((name, target) ->
                 all.add(new Store(name, target, all.size(), true, dispatcher, repairs, concurrency)));
         return all.toArray(new Store[0]);
+    }
+
+    private Store warmed(Store s) {
+        EngineConfig.WarmUp w = config.dispatch().warmUps().get(s.name);
+        if (w != null) {
+            s.warmUp(Durations.nanos(w.period()), Durations.nanos(w.timeout()));
+        }
+        return s;
     }
 
     private static Map<String, Store> byName(Store[] stores) {

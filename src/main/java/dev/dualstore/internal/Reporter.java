@@ -95,7 +95,7 @@ final class Reporter {
      * The deadline passed before the store answered. On the deadline thread (or the closing
      * one): counted and listed at once, told to listeners later on a worker.
      */
-    void timedOut(Store s, Observation o, long timeoutNanos) {
+    void timedOut(Store s, Observation o, long timeoutNanos, boolean warmUp) {
         if (s.observer) {
             meters.increment(s.observerMeters.timeout);
             listAndPost(s, o.policy.name, o.key, Divergence.Reason.TIMEOUT, null);
@@ -104,9 +104,10 @@ final class Reporter {
         MethodMeters m = o.policy.meters[s.id];
         meters.record(m.secondaryError, timeoutNanos);
         if (o.policy.dispatch == MethodPolicy.Dispatch.READ) {
-            meters.increment(m.timeout);
+            meters.increment(warmUp ? m.warmUp : m.timeout);
         } else {
-            meters.increment(m.writeTimeout);
+            // Counted apart during the warm-up, but listed all the same: the write may be missing.
+            meters.increment(warmUp ? m.writeWarmUp : m.writeTimeout);
             listAndPost(s, o.policy.name, o.key, Divergence.Reason.TIMEOUT, null);
         }
     }

@@ -29,6 +29,12 @@ final class Store {
     final UnorderedQueue unorderedQueue;
     /** The observer's own meters; null for a store. Set once, before the proxy exists. */
     ObserverMeters observerMeters;
+    /** The warm-up's length and timeout; 0 without one. Set once, before the proxy exists. */
+    private long warmUpNanos;
+    private long warmUpTimeoutNanos;
+    /** When the warm-up ends, by the backend's ticker; set by the first call armed for this store. */
+    private volatile long warmUntil;
+    private volatile boolean warmUpStarted;
 
     Store(String name, Object target, int id, boolean observer, Dispatcher dispatcher, int repairCapacity, int concurrency) {
         this.name = name;
@@ -41,6 +47,35 @@ final class Store {
         this.unkeyedLane = new Lane(dispatcher, this);
         this.repairs = new RepairLog(repairCapacity);
         this.unorderedQueue = new UnorderedQueue(dispatcher, this, Math.max(1, concurrency - LANES));
+    }
+
+    void warmUp(long periodNanos, long timeoutNanos) {
+        this.warmUpNanos = periodNanos;
+        this.warmUpTimeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * Whether a call to this store starting at {@code start} (by the backend's ticker) falls in
+     * its warm-up, which the first call starts. Worker threads; threadsafe.
+     */
+    boolean warmingUp(long start) {
+        if (warmUpNanos == 0L) {
+            return false;
+        }
+        if (!warmUpStarted) {
+            synchronized (this) {
+                if (!warmUpStarted) {
+                    warmUntil = start + warmUpNanos;
+                    warmUpStarted = true;
+                }
+            }
+        }
+        return start - warmUntil < 0;
+    }
+
+    /** The timeout of calls during the warm-up. */
+    long warmUpTimeoutNanos() {
+        return warmUpTimeoutNanos;
     }
 
     /** The lane of a keyed call, by the key's spread hash. */

@@ -76,6 +76,11 @@ public final class MeterNames {
      * the read was in flight, so the two stores were asked about different moments.
      */
     public static final String RACED = "raced";
+    /**
+     * {@code result} of a read or write that timed out during its store's warm-up
+     * ({@code warmUp(store, period, timeout)}); a write's key is listed for repair as for a timeout.
+     */
+    public static final String WARMUP = "warmup";
     /** Write result: the secondary applied the write. */
     public static final String SUCCESS = "success";
     /** Kind tag of every result but {@link #MISMATCH}. */
