@@ -145,40 +145,28 @@ class RealDaoOptionsTest {
         String getHealth();
     }
 
+    /** Answers each key with itself, and its health with what it was given. */
+    record EchoingOddNames(String health) implements OddNames {
+        @Override
+        public String finder(String key) {
+            return key;
+        }
+
+        @Override
+        public String getaway(String key) {
+            return key;
+        }
+
+        @Override
+        public String getHealth() {
+            return health;
+        }
+    }
+
     @Test
     void classifyByNameLeavesOtherNamesToTheBuilderAndAnnotationsWin() {
-        OddNames same = new OddNames() {
-            @Override
-            public String finder(String key) {
-                return key;
-            }
-
-            @Override
-            public String getaway(String key) {
-                return key;
-            }
-
-            @Override
-            public String getHealth() {
-                return "ok";
-            }
-        };
-        OddNames other = new OddNames() {
-            @Override
-            public String finder(String key) {
-                return key;
-            }
-
-            @Override
-            public String getaway(String key) {
-                return key;
-            }
-
-            @Override
-            public String getHealth() {
-                return "secondary must never be asked";
-            }
-        };
+        OddNames same = new EchoingOddNames("ok");
+        OddNames other = new EchoingOddNames("secondary must never be asked");
         assertThatThrownBy(() -> Backends.of(OddNames.class, registry, same, other).classifyByName().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unclassified methods of OddNames: [finder, getaway]");
