@@ -10,9 +10,14 @@ module dev.dualstore {
     requires org.slf4j;
     // Transitive: MeterRegistry is part of the builder's API.
     requires transitive micrometer.core;
+    // Optional: only dev.dualstore.spring needs it, and only when a service uses it.
+    requires static spring.tx;
+    // Spring's transaction API names javax.sql types; the JDBC layer will need it too.
+    requires static java.sql;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;
     exports dev.dualstore.metrics;
     exports dev.dualstore.spi;
+    exports dev.dualstore.spring;
 }

@@ -26,6 +26,12 @@ public record Divergence(String backend, String store, String method, Object key
          * The secondary applied the write but answered otherwise than the primary (a write of
          * {@code compareWriteResults}): it updated 0 rows where the primary updated 1, say.
          */
-        MISMATCH
+        MISMATCH,
+        /**
+         * A write made in a transaction was handed off after its commit without its key's write
+         * fence (a write outside any transaction held the fence, waiting for the transaction's
+         * row lock), so it may have reached the secondary out of order with that one.
+         */
+        UNORDERED
     }
 }

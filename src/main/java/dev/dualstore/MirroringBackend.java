@@ -2,6 +2,7 @@ package dev.dualstore;
 
 import dev.dualstore.internal.EngineConfig;
 import dev.dualstore.internal.MirroringEngine;
+import dev.dualstore.spi.TransactionHook;
 import dev.dualstore.spi.WriteObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -335,6 +336,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private Redactor redactor;
         private Boolean logMismatches;
         private DualWriteFailure dualWriteFailure;
+        private TransactionHook transactions;
 
         /** The largest pool {@link #threads(int)} accepts. */
         private static final int MAX_THREADS = 256;
@@ -418,6 +420,25 @@ public final class MirroringBackend<T> implements AutoCloseable {
             if (warmUps.putIfAbsent(store, new EngineConfig.WarmUp(period, timeout)) != null) {
                 throw new IllegalStateException("warmUp of '" + store + "' was already set");
             }
+            return this;
+        }
+
+        /**
+         * Makes mirrored work wait for the service's transactions: what a call mirrors inside a
+         * transaction is handed to the secondaries (and write observers) after the commit, in the
+         * order the primary applied it, and dropped on rollback, counted as
+         * {@code result="rolledback"}. A read of a key the transaction wrote is compared after
+         * the commit too, since it saw uncommitted data; other reads are mirrored at once.
+         * Writes inside a transaction hold no write fence while they run (the commit takes them;
+         * see the guide), and a {@link Stage#DUAL_WRITE} store is written after the commit, its
+         * failures counted, never thrown. For Spring: {@code SpringTransactions.hook()}.
+         *
+         * @param hook the service's transaction system
+         * @return this builder
+         */
+        public Builder<T> transactions(TransactionHook hook) {
+            requireUnset(transactions, "transactions");
+            transactions = Objects.requireNonNull(hook, "hook");
             return this;
         }
 
@@ -941,7 +962,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
                             dualWriteFailure != null ? dualWriteFailure : DualWriteFailure.COUNT,
                             maxPendingBytes != null ? maxPendingBytes : 0L,
                             weigher != null ? weigher : Weigher.estimating(),
-                            maxConcurrency != null ? maxConcurrency : 256, Map.copyOf(warmUps)),
+                            maxConcurrency != null ? maxConcurrency : 256, Map.copyOf(warmUps), transactions),
                     new EngineConfig.Reporting(meterRegistry != null ? meterRegistry : Metrics.globalRegistry,
                             List.copyOf(mismatchListeners), List.copyOf(divergenceListeners),
                             logMismatches == null || logMismatches, redactor,

@@ -34,6 +34,7 @@ final class Callbacks {
     static final String KEY = "key";
     static final String WEIGHER = "weigher";
     static final String ARGUMENTS = "arguments";
+    static final String TRANSACTIONS = "transactions";
 
     private final String backend;
     private final Redactor redactor;
@@ -47,6 +48,7 @@ final class Callbacks {
     private final Failures keyErrors;
     private final Failures weigherErrors;
     private final Failures argumentErrors;
+    private final Failures transactionErrors;
     private final MismatchListener[] mismatchListeners;
     private final DivergenceListener[] divergenceListeners;
 
@@ -64,6 +66,7 @@ final class Callbacks {
         this.keyErrors = new Failures(meters, KEY);
         this.weigherErrors = new Failures(meters, WEIGHER);
         this.argumentErrors = new Failures(meters, ARGUMENTS);
+        this.transactionErrors = new Failures(meters, TRANSACTIONS);
         this.mismatchListeners = mismatchListeners.toArray(new MismatchListener[0]);
         this.divergenceListeners = divergenceListeners.toArray(new DivergenceListener[0]);
     }
@@ -116,6 +119,11 @@ final class Callbacks {
     /** A key's {@code hashCode} or {@code equals} threw on a caller's thread: counted now, logged on a worker. */
     void keyFailed(Throwable t) {
         failedOnCallersThread(keyErrors, KEY, t);
+    }
+
+    /** The transaction hook threw on a caller's thread: counted now, logged on a worker. */
+    void transactionsFailed(Throwable t) {
+        failedOnCallersThread(transactionErrors, TRANSACTIONS, t);
     }
 
     /** A weigher threw on a caller's thread: counted now, logged on a worker. */

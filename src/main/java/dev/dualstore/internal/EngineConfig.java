@@ -8,6 +8,7 @@ import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
 import dev.dualstore.Ticker;
 import dev.dualstore.Weigher;
+import dev.dualstore.spi.TransactionHook;
 import dev.dualstore.spi.WriteObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -90,10 +91,11 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * @param weigher          estimates a pending call's memory
      * @param maxConcurrency   calls that may run against one store at once
      * @param warmUps          the warm-up of stores that have one, by store name
+     * @param transactions     the service's transactions, or null
      */
     public record Dispatch(Executor executor, int threads, int maxPending, Duration timeout, Duration promoteTimeout,
             Ticker ticker, DualWriteFailure dualWriteFailure, long maxPendingBytes, Weigher weigher, int maxConcurrency,
-            Map<String, WarmUp> warmUps) {}
+            Map<String, WarmUp> warmUps, TransactionHook transactions) {}
 
     /**
      * A store's warm-up: for {@code period} from its first mirrored call, its calls get

@@ -12,6 +12,7 @@ import static dev.dualstore.metrics.MeterNames.OUTCOME;
 import static dev.dualstore.metrics.MeterNames.RACED;
 import static dev.dualstore.metrics.MeterNames.REJECTED;
 import static dev.dualstore.metrics.MeterNames.RESULT;
+import static dev.dualstore.metrics.MeterNames.ROLLED_BACK;
 import static dev.dualstore.metrics.MeterNames.ROLE;
 import static dev.dualstore.metrics.MeterNames.STORE;
 import static dev.dualstore.metrics.MeterNames.SUCCESS;
@@ -42,6 +43,7 @@ final class MethodMeters {
     final Meters.Lazy<Counter> rejected;
     final Meters.Lazy<Counter> raced;
     final Meters.Lazy<Counter> warmUp;
+    final Meters.Lazy<Counter> rolledBack;
     final List<Meters.Lazy<Counter>> mismatch;
     final Meters.Lazy<Counter> writeSuccess;
     final Meters.Lazy<Counter> writeError;
@@ -49,6 +51,7 @@ final class MethodMeters {
     final Meters.Lazy<Counter> writeRejected;
     final Meters.Lazy<Counter> writeMismatch;
     final Meters.Lazy<Counter> writeWarmUp;
+    final Meters.Lazy<Counter> writeRolledBack;
 
     MethodMeters(Meters registry, String method, String store, boolean read) {
         Tags tags = Tags.of(METHOD, method, STORE, store);
@@ -62,6 +65,7 @@ final class MethodMeters {
         rejected = read ? comparison(registry, tags, REJECTED, NO_KIND) : null;
         raced = read ? comparison(registry, tags, RACED, NO_KIND) : null;
         warmUp = read ? comparison(registry, tags, WARMUP, NO_KIND) : null;
+        rolledBack = read ? comparison(registry, tags, ROLLED_BACK, NO_KIND) : null;
         List<Meters.Lazy<Counter>> byKind = new ArrayList<>();
         for (MismatchKind k : MismatchKind.values()) {
             byKind.add(read ? comparison(registry, tags, MISMATCH, k.tag()) : null);
@@ -74,6 +78,7 @@ final class MethodMeters {
         writeRejected = write ? write(registry, tags, REJECTED) : null;
         writeMismatch = write ? write(registry, tags, MISMATCH) : null;
         writeWarmUp = write ? write(registry, tags, WARMUP) : null;
+        writeRolledBack = write ? write(registry, tags, ROLLED_BACK) : null;
     }
 
     Meters.Lazy<Timer> timer(boolean primary, boolean success) {

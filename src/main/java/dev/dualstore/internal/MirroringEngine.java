@@ -44,7 +44,7 @@ public final class MirroringEngine<T> {
     private final Mailbox mailbox;
     private final Deadlines deadlines;
     private final Switchboard switchboard;
-    private final ProxyHandler.Sampling sampling;
+    private final Sampling sampling;
     private final T proxy;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -85,12 +85,12 @@ public final class MirroringEngine<T> {
             dispatcher.start(new SecondaryRunner(reporter, ticker, fence, callbacks), reporter, deadlines);
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());
-            this.sampling = new ProxyHandler.Sampling(config.methods().sampleRate());
+            this.sampling = new Sampling(config.methods().sampleRate());
             ProxyClasses.Generated<T> proxyClass = ProxyClasses.generate(storeConfig.type(), canonical);
             methods.bindDefaultBodies(proxyClass);
             ProxyHandler handler = new ProxyHandler(config.name(), storeConfig.type(), methods.byMethod(), switchboard,
                     fence, dispatcher, reporter, callbacks, ticker, sampling, config.dispatch().dualWriteFailure(),
-                    config.dispatch().weigher());
+                    config.dispatch().weigher(), config.dispatch().transactions());
             this.proxy = proxyClass.newInstance(handler);
         } catch (RuntimeException | Error e) {
             meters.removeAll();

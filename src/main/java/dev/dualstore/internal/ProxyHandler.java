@@ -4,12 +4,12 @@ import dev.dualstore.DualWriteException;
 import dev.dualstore.DualWriteFailure;
 import dev.dualstore.Ticker;
 import dev.dualstore.Weigher;
+import dev.dualstore.spi.TransactionHook;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The whole caller's path, behind the proxy: look up the method's precomputed policy, call the
@@ -36,10 +36,13 @@ final class ProxyHandler implements InvocationHandler {
     private final Sampling sampling;
     private final Weigher weigher;
     private final boolean failOnDualWriteError;
+    /** The service's transactions, or null when mirrored calls never wait for a commit. */
+    private final TransactionHook transactions;
+    private final ThreadLocal<TransactionBuffer> transactionBuffers = new ThreadLocal<>();
 
     ProxyHandler(String backend, Class<?> type, Map<Method, MethodPolicy> policies, Switchboard switchboard,
             WriteFence fence, Dispatcher dispatcher, Reporter reporter, Callbacks callbacks, Ticker ticker,
-            Sampling sampling, DualWriteFailure dualWriteFailure, Weigher weigher) {
+            Sampling sampling, DualWriteFailure dualWriteFailure, Weigher weigher, TransactionHook transactions) {
         this.backend = backend;
         this.type = type;
         // The generated proxy passes the very Method objects the table was built from: look them
@@ -54,6 +57,7 @@ final class ProxyHandler implements InvocationHandler {
         this.sampling = sampling;
         this.weigher = weigher;
         this.failOnDualWriteError = dualWriteFailure == DualWriteFailure.FAIL;
+        this.transactions = transactions;
     }
 
     @Override
@@ -96,6 +100,7 @@ final class ProxyHandler implements InvocationHandler {
         if (readers.length == 0 || !sampling.sampled(p, key != null, hash)) {
             return call(r.primary.target, p.method, args);
         }
+        TransactionBuffer tx = transactions == null ? null : transactionThatWrote(key);
         long start = ticker.read();
         Object value = null;
         Throwable thrown = null;
@@ -104,19 +109,27 @@ final class ProxyHandler implements InvocationHandler {
         } catch (InvocationTargetException e) {
             thrown = e.getCause();
         }
-        Observation o = new Observation(p, args, key, hash, value, thrown, ticker.read() - start, r, stamp,
-                weigh(p, args, value));
-        if (key == null) {
+        long nanos = ticker.read() - start;
+        if (tx != null) {
+            // It may have read this transaction's own uncommitted writes: compared after the commit.
+            tx.deferRead(new TransactionBuffer.Deferred(p, args, key, hash, value, thrown, nanos, r));
+        } else {
+            handOffRead(new Observation(p, args, key, hash, value, thrown, nanos, r, stamp, weigh(p, args, value)), readers);
+        }
+        if (thrown != null) {
+            throw thrown;
+        }
+        return value;
+    }
+
+    private void handOffRead(Observation o, Store[] readers) {
+        if (o.key == null) {
             for (Store s : readers) {
                 dispatcher.unordered(s, o);
             }
         } else {
             handOffKeyedRead(o, readers);
         }
-        if (thrown != null) {
-            throw thrown;
-        }
-        return value;
     }
 
     /**
@@ -140,6 +153,10 @@ final class ProxyHandler implements InvocationHandler {
     private Object write(MethodPolicy p, Object[] args) throws Throwable {
         if (!switchboard.roles().mirrorsWrites) {
             return call(switchboard.roles().primary.target, p.method, args);
+        }
+        TransactionBuffer tx = transactions == null ? null : transaction();
+        if (tx != null) {
+            return writeInTransaction(p, args, tx);
         }
         Object key = p.keyed() ? keyOf(p, args) : null;
         int hash = 0;
@@ -259,17 +276,110 @@ final class ProxyHandler implements InvocationHandler {
      * orders every later write to it behind this one, with no fence.
      */
     private DualWriteException mirrorNewRecord(MethodPolicy p, Object[] args, Object value, long nanos, Roles r) {
-        Object key;
-        int hash = 0;
+        KeyHash k = resultKey(p, value);
+        return mirrorWrite(p, args, k.key, k.hash, value, null, nanos, r);
+    }
+
+    /** A key and its hash; null key: none. */
+    private record KeyHash(Object key, int hash) {}
+
+    private KeyHash resultKey(MethodPolicy p, Object value) {
         try {
-            key = MethodPolicy.contentOf(p.resultKey.apply(value));
-            if (key != null) {
-                hash = Keys.hash(key);
-            }
+            Object key = MethodPolicy.contentOf(p.resultKey.apply(value));
+            return new KeyHash(key, key != null ? Keys.hash(key) : 0);
         } catch (Throwable t) {
-            key = keyFailed(t);
+            return new KeyHash(keyFailed(t), 0);
         }
-        return mirrorWrite(p, args, key, hash, value, null, nanos, r);
+    }
+
+    /**
+     * A write inside a transaction: the primary now, the rest when the transaction ends (see
+     * {@link TransactionBuffer}). It holds no fence, since it may wait for a row lock that another
+     * transaction holds until its commit, which takes the fence.
+     */
+    private Object writeInTransaction(MethodPolicy p, Object[] args, TransactionBuffer tx) throws Throwable {
+        Object key = p.keyed() ? keyOf(p, args) : null;
+        int hash = 0;
+        if (key != null) {
+            try {
+                hash = Keys.hash(key);
+            } catch (Throwable t) {
+                key = keyFailed(t);
+            }
+        }
+        Roles r = switchboard.roles();
+        long start = ticker.read();
+        Object value = null;
+        Throwable thrown = null;
+        try {
+            value = p.method.invoke(r.primary.target, args);
+        } catch (InvocationTargetException e) {
+            thrown = e.getCause();
+        }
+        long nanos = ticker.read() - start;
+        if (p.applied(thrown)) {
+            if (key == null && p.resultKey != null && thrown == null) {
+                KeyHash k = resultKey(p, value);
+                key = k.key;
+                hash = k.hash;
+            }
+            tx.deferWrite(new TransactionBuffer.Deferred(p, args, key, hash, value, thrown, nanos, r));
+        }
+        if (thrown != null) {
+            throw thrown;
+        }
+        return value;
+    }
+
+    /** The calling thread's transaction buffer, made and registered on its first write; null outside a transaction. */
+    private TransactionBuffer transaction() {
+        TransactionBuffer tx = transactionBuffers.get();
+        if (tx != null) {
+            return tx;
+        }
+        try {
+            if (!transactions.inTransaction()) {
+                return null;
+            }
+            tx = new TransactionBuffer(transactionBuffers, fence, new TransactionHandoff(), backend);
+            transactions.register(tx);
+        } catch (Throwable t) {
+            callbacks.transactionsFailed(t);
+            return null; // mirrored as outside a transaction
+        }
+        transactionBuffers.set(tx);
+        return tx;
+    }
+
+    /** The transaction of this thread, if it wrote something a read of {@code key} would see. */
+    private TransactionBuffer transactionThatWrote(Object key) {
+        TransactionBuffer tx = transactionBuffers.get();
+        return tx != null && tx.sawOwnWrites(key) ? tx : null;
+    }
+
+    /** What a transaction's calls become when it ends; on the thread that ends it. */
+    private final class TransactionHandoff implements TransactionBuffer.Handoff {
+        @Override
+        public void write(TransactionBuffer.Deferred d) {
+            // After the commit nothing can fail the caller's call: a DUAL_WRITE failure is counted only.
+            mirrorWrite(d.policy(), d.args(), d.key(), d.hash(), d.value(), d.thrown(), d.nanos(), d.roles());
+        }
+
+        @Override
+        public void unordered(TransactionBuffer.Deferred d) {
+            reporter.unordered(d.roles(), d.policy(), d.key());
+        }
+
+        @Override
+        public void read(TransactionBuffer.Deferred d, long stamp) {
+            handOffRead(new Observation(d.policy(), d.args(), d.key(), d.hash(), d.value(), d.thrown(), d.nanos(),
+                    d.roles(), stamp, weigh(d.policy(), d.args(), d.value())), d.roles().readers);
+        }
+
+        @Override
+        public void rolledBack(TransactionBuffer.Deferred d) {
+            reporter.rolledBack(d.roles(), d.policy());
+        }
     }
 
     /** The key's {@code hashCode} (or the key function) threw: the call goes on as one without a key. */
@@ -287,36 +397,6 @@ final class ProxyHandler implements InvocationHandler {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
-        }
-    }
-
-    /** The backend-wide sample rate and the per-call draw. Threadsafe. */
-    static final class Sampling {
-        /** The backend-wide rate, in calls mirrored per million. */
-        private volatile int perMillion;
-
-        Sampling(double percent) {
-            set(percent);
-        }
-
-        void set(double percent) {
-            perMillion = MethodTable.perMillion(percent);
-        }
-
-        /** @param hash the key's {@link Keys#hash}, used only when {@code keyed} */
-        boolean sampled(MethodPolicy p, boolean keyed, int hash) {
-            int rate = p.samplePerMillion;
-            if (rate == MethodPolicy.INHERIT) {
-                rate = perMillion;
-            }
-            if (rate >= MethodPolicy.EVERY_CALL) {
-                return true;
-            }
-            if (rate <= 0) {
-                return false;
-            }
-            int draw = keyed ? Math.floorMod(hash, MethodPolicy.EVERY_CALL) : ThreadLocalRandom.current().nextInt(MethodPolicy.EVERY_CALL);
-            return draw < rate;
         }
     }
 }

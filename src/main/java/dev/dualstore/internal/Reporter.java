@@ -130,6 +130,32 @@ final class Reporter {
         }
     }
 
+    /**
+     * A transaction's write was handed off without its key's fence, so it may reach the
+     * secondaries out of order: listed for each of them. On the thread that ended the transaction.
+     */
+    void unordered(Roles r, MethodPolicy p, Object key) {
+        for (Store s : r.shadowWriters) {
+            listAndPost(s, p.name, key, Divergence.Reason.UNORDERED, null);
+        }
+    }
+
+    /** A call made inside a transaction that rolled back: counted for each store it would have reached. */
+    void rolledBack(Roles r, MethodPolicy p) {
+        if (p.dispatch == MethodPolicy.Dispatch.READ) {
+            for (Store s : r.readers) {
+                meters.increment(p.meters[s.id].rolledBack);
+            }
+            return;
+        }
+        for (Store s : r.shadowWriters) {
+            meters.increment(p.meters[s.id].writeRolledBack);
+        }
+        for (Store s : r.dualWriters) {
+            meters.increment(p.meters[s.id].writeRolledBack);
+        }
+    }
+
     /** A {@code DUAL_WRITE} store answered on the caller's thread. */
     void dualWrote(Store s, MethodPolicy p, Object key, long nanos, Throwable thrown) {
         MethodMeters m = p.meters[s.id];

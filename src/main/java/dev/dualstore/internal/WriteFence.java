@@ -103,6 +103,34 @@ final class WriteFence {
         keys.letGo(held, keyHash);
     }
 
+    /**
+     * A committing transaction's write to one key, whose primary call is long done: takes the
+     * key's lock, waiting at most {@code timeoutNanos}, and counts as a write in progress until
+     * {@link #exitWriteAsWriter}. The caller holds the gate ({@link #enterGate}).
+     *
+     * @return the lock, or null if it was not free in time
+     */
+    KeyLock tryLockKeyAsWriter(Object key, int keyHash, long timeoutNanos) throws InterruptedException {
+        KeyLock held = tryLockKey(key, keyHash, timeoutNanos);
+        if (held != null) {
+            started.incrementAndGet(keyHash & (RACE_STRIPES - 1));
+        }
+        return held;
+    }
+
+    void exitWriteAsWriter(int keyHash, KeyLock held) {
+        finished.incrementAndGet(keyHash & (RACE_STRIPES - 1));
+        unlockKey(keyHash, held);
+    }
+
+    /**
+     * The stamp of a read that its own thread queues while it holds the key's lock as a writer
+     * ({@link #tryLockKeyAsWriter}): no other write to the key can start before the read is queued.
+     */
+    long stampHeld(int keyHash) {
+        return started.get(keyHash & (RACE_STRIPES - 1)) + 1;
+    }
+
     /** @return a stamp to check with {@link #unchanged}; 0 if a write to the key's stripe is in progress */
     long observe(int keyHash) {
         int stripe = keyHash & (RACE_STRIPES - 1);
@@ -165,7 +193,8 @@ final class WriteFence {
         }
     }
 
-    private void enterGate() {
+    /** Passes the gate: waits while a pause is on; {@link #exitGate} when out. */
+    void enterGate() {
         boolean interrupted = false;
         while (true) {
             writing.incrementAndGet();
@@ -189,7 +218,7 @@ final class WriteFence {
         }
     }
 
-    private void exitGate() {
+    void exitGate() {
         if (writing.decrementAndGet() == 0 && paused) {
             synchronized (gate) {
                 gate.notifyAll();

@@ -81,6 +81,11 @@ public final class MeterNames {
      * ({@code warmUp(store, period, timeout)}); a write's key is listed for repair as for a timeout.
      */
     public static final String WARMUP = "warmup";
+    /**
+     * {@code result} of a read or write made inside a transaction that rolled back: never sent to
+     * the secondary ({@code transactions(hook)}).
+     */
+    public static final String ROLLED_BACK = "rolledback";
     /** Write result: the secondary applied the write. */
     public static final String SUCCESS = "success";
     /** Kind tag of every result but {@link #MISMATCH}. */

@@ -20,6 +20,7 @@ import dev.dualstore.compare.DeepComparator;
 import dev.dualstore.compare.Diagnosis;
 import dev.dualstore.compare.Normalizer;
 import dev.dualstore.metrics.MeterNames;
+import dev.dualstore.spring.SpringTransactions;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
@@ -312,6 +313,23 @@ class GuideExamplesTest {
         assertThat(jpaOwners.cities).isEqualTo(Map.of(1L, "Monona"));
         assertThat(meters.writes("success")).isEqualTo(2);
         assertThat(meters.comparisons("match")).as("Owner has no equals: compared field by field").isOne();
+    }
+
+    @Test
+    void transactionsMakeMirroredWorkWaitForTheCommit() {
+        MapOwners jdbcOwners = new MapOwners(1);
+        MapOwners jpaOwners = new MapOwners(1);
+        MirroringBackend<OwnerRepository> backend = track(MirroringBackend.builder(OwnerRepository.class)
+                .primary("jdbc", jdbcOwners)
+                .secondary("jpa", jpaOwners)
+                .classifyByName()
+                .transactions(SpringTransactions.hook())   // after the commit; dropped on rollback
+                .meterRegistry(registry)
+                .build());
+
+        backend.proxy().save(new Owner(null, "Verona")); // no Spring transaction here: mirrored at once
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(jpaOwners.cities).isEqualTo(jdbcOwners.cities).isNotEmpty();
     }
 
     // ------------------------------------------------------------------ comparators and normalisers
