@@ -11,6 +11,7 @@ import dev.dualstore.Key;
 import dev.dualstore.Mismatch;
 import dev.dualstore.MismatchKind;
 import dev.dualstore.MirroringBackend;
+import dev.dualstore.MirroringGroup;
 import dev.dualstore.Read;
 import dev.dualstore.Redactor;
 import dev.dualstore.ResultComparator;
@@ -313,6 +314,30 @@ class GuideExamplesTest {
         assertThat(jpaOwners.cities).isEqualTo(Map.of(1L, "Monona"));
         assertThat(meters.writes("success")).isEqualTo(2);
         assertThat(meters.comparisons("match")).as("Owner has no equals: compared field by field").isOne();
+    }
+
+    @Test
+    void aGroupWrapsSeveralRepositoriesWithOneSetOfSettings() {
+        MapOwners jdbcOwners = new MapOwners(1);
+        MapOwners jpaOwners = new MapOwners(1);
+        Inventory jdbcInventory = new MapInventory();
+        Inventory jpaInventory = new MapInventory();
+        MirroringGroup group = MirroringGroup.of("jdbc", "jpa", settings -> settings
+                .timeout(Duration.ofMillis(500))
+                .transactions(SpringTransactions.hook())
+                .meterRegistry(registry));
+        OwnerRepository owners = group.wrap(OwnerRepository.class, jdbcOwners, jpaOwners, own -> own
+                .classifyByName()
+                .keyFromResult("save", saved -> ((Owner) saved).getId())).proxy();
+        Inventory inventory = group.wrap(Inventory.class, jdbcInventory, jpaInventory, own -> own
+                .reads("stock").writes("restock").passthrough("ping")).proxy();
+        // ...
+        group.promote("jpa");                  // every repository: cutover; promote("jdbc") rolls back
+        group.close();
+        // ...
+        assertThat(group.backends()).hasSize(2).extracting(MirroringBackend::primaryName).containsOnly("jpa");
+        assertThat(owners).isNotNull();
+        assertThat(inventory).isNotNull();
     }
 
     @Test
