@@ -132,11 +132,14 @@ final class Reporter {
 
     /**
      * A transaction's write was handed off without its key's fence, so it may reach the
-     * secondaries out of order: listed for each of them. On the thread that ended the transaction.
+     * secondaries (and write observers) out of order: listed for each of them. On the thread that
+     * ended the transaction.
      */
     void unordered(Roles r, MethodPolicy p, Object key) {
-        for (Store s : r.shadowWriters) {
-            listAndPost(s, p.name, key, Divergence.Reason.UNORDERED, null);
+        for (Store[] stores : new Store[][] {r.dualWriters, r.shadowWriters, r.observers}) {
+            for (Store s : stores) {
+                listAndPost(s, p.name, key, Divergence.Reason.UNORDERED, null);
+            }
         }
     }
 

@@ -165,18 +165,33 @@ final class TransactionBuffer implements TransactionHook.Listener {
     private void handOff() {
         for (Deferred d : calls) {
             if (d.write()) {
-                handoff.write(d);
-                if (!gateHeld || (d.key() != null && !held.containsKey(d.key()))) {
-                    handoff.unordered(d);
-                }
+                handOffWrite(d);
             }
         }
         for (Deferred d : calls) {
             if (!d.write()) {
                 // Behind this transaction's writes, in its key's lane, while their fences are held:
                 // no other write can enter between, so the read is where the primary saw it.
-                handoff.read(d, d.key() != null && held.containsKey(d.key()) ? fence.stampHeld(d.hash()) : 0L);
+                try {
+                    handoff.read(d, d.key() != null && held.containsKey(d.key()) ? fence.stampHeld(d.hash()) : 0L);
+                } catch (Throwable t) {
+                    LOG.error("dualstore backend '{}': a read of a committed transaction was not compared", backend, t);
+                }
             }
+        }
+    }
+
+    /** One write; if anything goes wrong on the way, its key is listed, so the write is never lost unseen. */
+    private void handOffWrite(Deferred d) {
+        boolean ordered = gateHeld && (d.key() == null || held.containsKey(d.key()));
+        try {
+            handoff.write(d);
+        } catch (Throwable t) {
+            LOG.error("dualstore backend '{}': handing off a committed write failed; its key is listed", backend, t);
+            ordered = false;
+        }
+        if (!ordered) {
+            handoff.unordered(d);
         }
     }
 
