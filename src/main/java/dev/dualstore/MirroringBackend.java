@@ -564,7 +564,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
          * What the secondaries receive for a method, in place of the arguments as the primary left
          * them (the default, generated ids included): for example objects of the secondary's own
          * types, or the id from the primary's answer. Runs on dualstore's workers, once per call
-         * and secondary; a function that throws is counted in
+         * and secondary (for a {@link Stage#DUAL_WRITE} store, on the caller's thread, as that
+         * store's write does); a function that throws is counted in
          * {@code dualstore.callback.errors{callback="arguments"}} and counts as the secondary
          * failing the call (a write's key is listed for repair).
          *

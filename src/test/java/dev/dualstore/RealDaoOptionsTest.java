@@ -296,6 +296,21 @@ class RealDaoOptionsTest {
     }
 
     @Test
+    void aDualWriteStoreGetsItsOwnArgumentsToo() {
+        Owners primary = new Owners(1_000);
+        Owners secondary = new Owners(1);
+        try (MirroringBackend<OwnerRepository> backend = builder(primary, secondary)
+                .stage("new", Stage.DUAL_WRITE)
+                .secondaryArguments("save", (args, saved) -> new Object[] {new Owner(((Owner) saved).id, "copy")})
+                .build()) {
+            backend.proxy().save(new Owner(null, "gina"));
+
+            assertThat(secondary.names).as("written before the call returned").containsExactly(Map.entry(1_000L, "copy"));
+            assertThat(meters.writes("success")).isOne();
+        }
+    }
+
+    @Test
     void secondaryArgumentsThatThrowOrAnswerTheWrongNumberAreCountedAndTheKeyListed() {
         Owners primary = new Owners(1);
         Owners secondary = new Owners(1);

@@ -111,6 +111,11 @@ final class Callbacks {
         failed(argumentErrors, ARGUMENTS, t);
     }
 
+    /** A {@code secondaryArguments} function threw for a {@code DUAL_WRITE} store: counted now, logged on a worker. */
+    void argumentsFailedOnCallersThread(Throwable t) {
+        failedOnCallersThread(argumentErrors, ARGUMENTS, t);
+    }
+
     /** A key whose {@code hashCode} or {@code equals} threw; may run on the caller's thread, so only counts. */
     void keyFailed() {
         keyErrors.count(meters);

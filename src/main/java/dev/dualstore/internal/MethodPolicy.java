@@ -121,6 +121,23 @@ final class MethodPolicy {
         return Collections.unmodifiableList(elements);
     }
 
+    /**
+     * What the builder's {@code secondaryArguments} gives a secondary, from a copy of the
+     * primary's arguments and its answer (null when it threw).
+     *
+     * @throws RuntimeException or Error if the user's function throws, or answers the wrong number of arguments
+     */
+    Object[] secondaryArguments(Object[] args, Object value, Throwable thrown) {
+        Object[] given = args == null ? new Object[0] : args.clone();
+        Object[] adapted = secondaryArguments.apply(given, thrown == null ? value : null);
+        if (adapted == null || adapted.length != method.getParameterCount()) {
+            throw new IllegalArgumentException("secondaryArguments(\"" + name + "\") returned "
+                    + (adapted == null ? "null" : adapted.length + " arguments") + "; " + name + " takes "
+                    + method.getParameterCount());
+        }
+        return adapted;
+    }
+
     boolean isExpected(Throwable t) {
         for (Class<?> type : expected) {
             if (type.isInstance(t)) {

@@ -215,7 +215,7 @@ final class ProxyHandler implements InvocationHandler {
         DualWriteException failure = null;
         if (sampled) {
             for (Store s : r.dualWriters) {
-                DualWriteException f = dualWrite(s, p, args, key);
+                DualWriteException f = dualWrite(s, p, args, key, value);
                 failure = failure != null ? failure : f;
             }
         }
@@ -237,11 +237,20 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /** A {@code DUAL_WRITE} store, written on the caller's thread within the key's fence. */
-    private DualWriteException dualWrite(Store s, MethodPolicy p, Object[] args, Object key) {
+    private DualWriteException dualWrite(Store s, MethodPolicy p, Object[] args, Object key, Object value) {
         long start = ticker.read();
         Throwable thrown = null;
         try {
-            p.method.invoke(s.target, args);
+            Object[] given = args;
+            if (p.secondaryArguments != null) {
+                try {
+                    given = p.secondaryArguments(args, value, null);
+                } catch (Throwable t) {
+                    callbacks.argumentsFailedOnCallersThread(t);
+                    throw t;
+                }
+            }
+            p.method.invoke(s.target, given);
         } catch (InvocationTargetException e) {
             thrown = e.getCause();
         } catch (Throwable t) {

@@ -57,7 +57,7 @@ final class SecondaryRunner {
             Object[] args = o.args;
             if (o.policy.secondaryArguments != null) {
                 try {
-                    args = secondaryArguments(o);
+                    args = o.policy.secondaryArguments(o.args, o.value, o.thrown);
                 } catch (Throwable t) {
                     callbacks.argumentsFailed(t);
                     return Answer.threw(t); // never sent: the store counts as failing the call
@@ -70,18 +70,6 @@ final class SecondaryRunner {
         } catch (Throwable t) {
             return Answer.threw(t);
         }
-    }
-
-    /** What the builder's {@code secondaryArguments} gives the secondary, from a copy of the arguments. */
-    private static Object[] secondaryArguments(Observation o) {
-        Object[] given = o.args == null ? new Object[0] : o.args.clone();
-        Object[] args = o.policy.secondaryArguments.apply(given, o.thrown == null ? o.value : null);
-        if (args == null || args.length != o.policy.method.getParameterCount()) {
-            throw new IllegalArgumentException("secondaryArguments(\"" + o.policy.name + "\") returned "
-                    + (args == null ? "null" : args.length + " arguments") + "; " + o.policy.name + " takes "
-                    + o.policy.method.getParameterCount());
-        }
-        return args;
     }
 
     /**
