@@ -210,7 +210,7 @@ public final class JdbcTable implements Table {
         LinkedHashSet<Key> distinct = new LinkedHashSet<>();
         for (Key key : keys) {
             if (Objects.requireNonNull(key, "a key is null").size() != shape.key.size()) {
-                throw new IllegalArgumentException("key " + "has " + key.size() + " values but table " + name + " has "
+                throw new IllegalArgumentException("a key has " + key.size() + " values but table " + name + " has "
                         + shape.key.size() + " key columns " + shape.key);
             }
             distinct.add(key);
