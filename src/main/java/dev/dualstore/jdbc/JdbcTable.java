@@ -37,7 +37,8 @@ import javax.sql.DataSource;
  * <p>Each call takes a connection from the data source and gives it back before it returns; a write
  * runs in one transaction. Before it works, each call reads the table's metadata again and fails
  * with {@link dev.dualstore.table.SchemaChangedException}, naming the column, if a column was
- * added, dropped or retyped or the key changed since the table was opened. Scans use the database's
+ * added, dropped or retyped or the key changed since the table was opened (two metadata queries per
+ * call, small next to a chunk of rows). Scans use the database's
  * own key order (a text key follows the column's collation). Immutable and threadsafe.
  */
 public final class JdbcTable implements Table {

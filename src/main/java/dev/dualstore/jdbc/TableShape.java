@@ -50,6 +50,11 @@ final class TableShape {
         DatabaseMetaData metaData = connection.getMetaData();
         String catalog = dialect == Dialect.MARIADB ? (schema != null ? schema : connection.getCatalog()) : null;
         String schemaName = dialect == Dialect.MARIADB ? null : (schema != null ? schema : connection.getSchema());
+        if (dialect == Dialect.MARIADB && catalog == null) {
+            // Without a database, the metadata would find a table of this name in any database.
+            throw new IllegalArgumentException("no database selected for table " + table
+                    + ": name one in the JDBC URL or with JdbcTable.builder(...).schema(...)");
+        }
         Set<String> candidates = new LinkedHashSet<>();
         candidates.add(table);
         if (metaData.storesUpperCaseIdentifiers()) {
