@@ -221,6 +221,16 @@ class JdbcTableTest {
         chosen.delete(List.of(Key.of(1))); // works without a primary key
     }
 
+    @org.junit.jupiter.api.Test
+    void aMariaDbDataSourceWithoutADatabaseIsRefused() {
+        databases.dataSource(Server.MARIADB); // the server is up
+        javax.sql.DataSource noDatabase = new dev.dualstore.testing.DriverDataSource("jdbc:mariadb://127.0.0.1:3306/", "root", "");
+
+        assertThatThrownBy(() -> JdbcTable.of(noDatabase, "follows")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no database selected for table follows: name one in the JDBC URL or with "
+                        + "JdbcTable.builder(...).schema(...)");
+    }
+
     @ParameterizedTest
     @EnumSource(Server.class)
     void keyValuesOfNarrowerJavaTypesFindTheirRows(Server server) {
