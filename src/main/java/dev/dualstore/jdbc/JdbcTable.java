@@ -30,7 +30,8 @@ import javax.sql.DataSource;
  * {@code ""}), bytes as {@code byte[]}, {@code uuid} as {@code UUID} (MariaDB's {@code UUID} type
  * too), {@code timestamp with time zone} (and MariaDB's {@code TIMESTAMP}) as {@code OffsetDateTime}
  * at UTC, {@code timestamp} (MariaDB's {@code DATETIME}) as {@code LocalDateTime}, to the
- * microsecond; dates and times as {@code LocalDate}/{@code LocalTime}. Other types pass through the
+ * microsecond (finer digits are truncated before a write, so every database keeps the same value;
+ * a column of coarser precision rounds or truncates as its database does); dates and times as {@code LocalDate}/{@code LocalTime}. Other types pass through the
  * driver ({@code getObject}/{@code setObject}; on PostgreSQL as text the server casts). A value that
  * does not fit its column fails before anything is written, naming the column.
  *

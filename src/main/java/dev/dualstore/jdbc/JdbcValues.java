@@ -12,6 +12,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -160,19 +161,21 @@ final class JdbcValues {
                     return value;
                 }
                 break;
+            // Sub-microsecond digits are cut here: PostgreSQL would round them, MariaDB truncate, and the
+            // same row must be the same in every store.
             case TIME:
                 if (value instanceof LocalTime) {
-                    return value;
+                    return ((LocalTime) value).truncatedTo(ChronoUnit.MICROS);
                 }
                 break;
             case TIMESTAMP:
                 if (value instanceof LocalDateTime) {
-                    return value;
+                    return ((LocalDateTime) value).truncatedTo(ChronoUnit.MICROS);
                 }
                 break;
             case TIMESTAMPTZ:
                 if (value instanceof OffsetDateTime) {
-                    return ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC);
+                    return ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
                 }
                 break;
             default:

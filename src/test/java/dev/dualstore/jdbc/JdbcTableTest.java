@@ -221,6 +221,21 @@ class JdbcTableTest {
         chosen.delete(List.of(Key.of(1))); // works without a primary key
     }
 
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void finerThanMicrosecondsIsTruncatedTheSameWayEverywhere(Server server) {
+        databases.execute(server, "CREATE TABLE nanos (id " + server.type("bigint") + " PRIMARY KEY, tz "
+                + server.type("timestamptz") + ", ts " + server.type("timestamp") + ")");
+        JdbcTable table = JdbcTable.of(databases.dataSource(server), "nanos");
+        OffsetDateTime tz = OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 123_456_999, ZoneOffset.UTC);
+
+        table.upsert(List.of(Row.builder().set("id", 1).set("tz", tz).set("ts", tz.toLocalDateTime()).build()));
+
+        Row read = table.scan(KeyRange.all(), 1).get(0);
+        assertThat(read.get("tz")).isEqualTo(tz.withNano(123_456_000));
+        assertThat(read.get("ts")).isEqualTo(tz.toLocalDateTime().withNano(123_456_000));
+    }
+
     @org.junit.jupiter.api.Test
     void aMariaDbDataSourceWithoutADatabaseIsRefused() {
         databases.dataSource(Server.MARIADB); // the server is up
