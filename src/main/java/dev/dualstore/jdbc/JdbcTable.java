@@ -45,8 +45,6 @@ import javax.sql.DataSource;
 public final class JdbcTable implements Table {
     /** Keys per statement of a read or delete. */
     private static final int KEYS_PER_STATEMENT = 500;
-    /** Parameters per MariaDB statement, well under its limit of 65,535. */
-    private static final int MAX_PARAMETERS = 30_000;
 
     private final DataSource dataSource;
     private final String name;
@@ -55,13 +53,12 @@ public final class JdbcTable implements Table {
     private final Columns columns;
     private final TableSql sql;
     private final BulkPath bulkPath;
-    private final int batchRows;
+    private final RowWriter writer;
     private final boolean utcSession;
 
     private JdbcTable(Builder builder) {
         this.dataSource = builder.dataSource;
         this.name = builder.schema == null ? builder.table : builder.schema + "." + builder.table;
-        this.batchRows = builder.batchRows;
         try (Connection connection = dataSource.getConnection()) {
             this.dialect = Dialect.of(connection.getMetaData());
             this.shape = TableShape.open(connection, dialect, builder.schema, builder.table, builder.keyColumns);
@@ -70,6 +67,7 @@ public final class JdbcTable implements Table {
         } catch (SQLException e) {
             throw new TableException(name, "cannot open table " + name + ": " + e.getMessage(), e);
         }
+        this.writer = new RowWriter(shape, sql, dialect, bulkPath, builder.batchRows);
         this.columns = Columns.of(shape.columns.stream().map(JdbcColumn::name).toList(), shape.key);
         this.utcSession = dialect == Dialect.MARIADB
                 && shape.columns.stream().anyMatch(c -> c.kind() == ColumnKind.TIMESTAMPTZ);
@@ -171,19 +169,7 @@ public final class JdbcTable implements Table {
         }
         List<Object[]> values = new ArrayList<>(byKey.values());
         inTransaction("upsert into", connection -> {
-            switch (bulkPath) {
-                case POSTGRESQL_COPY:
-                    copyUpsert(connection, values);
-                    break;
-                case MARIADB_MULTI_ROW_UPSERT:
-                    multiRowUpsert(connection, values);
-                    break;
-                case H2_MERGE:
-                    batched(connection, sql.h2Merge(shape.columns.size()), values);
-                    break;
-                default:
-                    batched(connection, sql.postgresUpsert(shape.columns.size()), values);
-            }
+            writer.write(connection, values);
             return null;
         });
     }
@@ -243,65 +229,6 @@ public final class JdbcTable implements Table {
             JdbcColumn column = shape.column(shape.key.get(params.get(i).keyIndex()));
             Object value = JdbcValues.coerce(params.get(i).value(), column, name);
             JdbcValues.bind(statement, i + 1, value, column, dialect);
-        }
-    }
-
-    private void bindRow(PreparedStatement statement, int offset, Object[] values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            JdbcValues.bind(statement, offset + i + 1, values[i], shape.columns.get(i), dialect);
-        }
-    }
-
-    private void copyUpsert(Connection connection, List<Object[]> rows) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql.postgresCreateStage());
-        }
-        for (int from = 0; from < rows.size(); from += batchRows) {
-            StringBuilder data = new StringBuilder();
-            for (Object[] values : rows.subList(from, Math.min(rows.size(), from + batchRows))) {
-                for (int i = 0; i < values.length; i++) {
-                    if (i > 0) {
-                        data.append('\t');
-                    }
-                    JdbcValues.appendCopyText(data, values[i], shape.columns.get(i));
-                }
-                data.append('\n');
-            }
-            PgCopy.copyIn(connection, sql.postgresCopyIntoStage(), data);
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate(sql.postgresMergeStage());
-        }
-    }
-
-    private void multiRowUpsert(Connection connection, List<Object[]> rows) throws SQLException {
-        int width = shape.columns.size();
-        int perStatement = Math.max(1, Math.min(batchRows, MAX_PARAMETERS / width));
-        for (int from = 0; from < rows.size(); from += perStatement) {
-            List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
-            try (PreparedStatement statement = connection.prepareStatement(sql.mariaDbUpsert(chunk.size(), width))) {
-                for (int r = 0; r < chunk.size(); r++) {
-                    bindRow(statement, r * width, chunk.get(r));
-                }
-                statement.executeUpdate();
-            }
-        }
-    }
-
-    private void batched(Connection connection, String statementSql, List<Object[]> rows) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
-            int pending = 0;
-            for (Object[] values : rows) {
-                bindRow(statement, 0, values);
-                statement.addBatch();
-                if (++pending == batchRows) {
-                    statement.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                statement.executeBatch();
-            }
         }
     }
 
