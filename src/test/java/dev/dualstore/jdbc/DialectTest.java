@@ -2,18 +2,21 @@ package dev.dualstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
-
+import java.lang.reflect.Proxy;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
 class DialectTest {
-    private static DatabaseMetaData product(String name) throws SQLException {
-        DatabaseMetaData metaData = mock(DatabaseMetaData.class);
-        when(metaData.getDatabaseProductName()).thenReturn(name);
-        return metaData;
+    /** Metadata that knows only its product name (a proxy: Mockito cannot mock java.sql types on JDK 25). */
+    private static DatabaseMetaData product(String name) {
+        return (DatabaseMetaData) Proxy.newProxyInstance(DialectTest.class.getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getDatabaseProductName")) {
+                        return name;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test
