@@ -10,8 +10,8 @@ module dev.dualstore {
     requires org.slf4j;
     // Transitive: MeterRegistry is part of the builder's API.
     requires transitive micrometer.core;
-    // Static: only dev.dualstore.jdbc needs JDBC, and its API (DataSource) is in java.sql, so a JDBC
-    // user's module reads java.sql already; a user of the engine alone never resolves it.
+    // Static: only dev.dualstore.jdbc needs JDBC. A module that uses JdbcTable requires java.sql
+    // itself (it makes the DataSource); a user of the engine alone never resolves it.
     requires static transitive java.sql;
     // Static and optional in the pom: the PostgreSQL COPY path (PgCopy) is loaded only when a
     // connection unwraps to pgjdbc's PGConnection. pgjdbc's automatic module name.
