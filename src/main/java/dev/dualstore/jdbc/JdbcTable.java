@@ -1,7 +1,7 @@
 package dev.dualstore.jdbc;
 
 import dev.dualstore.table.Columns;
-import dev.dualstore.table.Key;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.Table;
@@ -133,10 +133,10 @@ public final class JdbcTable implements Table {
     }
 
     @Override
-    public Map<Key, Row> read(Collection<Key> keys) {
-        List<Key> wanted = checkedKeys(keys);
+    public Map<RowKey, Row> read(Collection<RowKey> keys) {
+        List<RowKey> wanted = checkedKeys(keys);
         return call("read from", connection -> {
-            Map<Key, Row> found = new LinkedHashMap<>();
+            Map<RowKey, Row> found = new LinkedHashMap<>();
             for (int from = 0; from < wanted.size(); from += KEYS_PER_STATEMENT) {
                 List<TableSql.Param> params = new ArrayList<>();
                 String where = sql.whereKeys(wanted.subList(from, Math.min(wanted.size(), from + KEYS_PER_STATEMENT)), params);
@@ -152,7 +152,7 @@ public final class JdbcTable implements Table {
     public void upsert(List<Row> rows) {
         Objects.requireNonNull(rows, "rows");
         // Coerce everything before touching the database, so a misfit value writes nothing.
-        Map<Key, Object[]> byKey = new LinkedHashMap<>();
+        Map<RowKey, Object[]> byKey = new LinkedHashMap<>();
         for (Row row : rows) {
             columns.check(Objects.requireNonNull(row, "a row is null"));
             Object[] values = new Object[shape.columns.size()];
@@ -160,7 +160,7 @@ public final class JdbcTable implements Table {
                 JdbcColumn column = shape.columns.get(i);
                 values[i] = JdbcValues.coerce(row.get(column.name()), column, name);
             }
-            Key key = columns.keyOf(row);
+            RowKey key = columns.keyOf(row);
             byKey.remove(key); // the later row of a key wins, and one statement never meets a key twice
             byKey.put(key, values);
         }
@@ -175,8 +175,8 @@ public final class JdbcTable implements Table {
     }
 
     @Override
-    public void delete(Collection<Key> keys) {
-        List<Key> doomed = checkedKeys(keys);
+    public void delete(Collection<RowKey> keys) {
+        List<RowKey> doomed = checkedKeys(keys);
         if (doomed.isEmpty()) {
             return;
         }
@@ -193,10 +193,10 @@ public final class JdbcTable implements Table {
         });
     }
 
-    private List<Key> checkedKeys(Collection<Key> keys) {
+    private List<RowKey> checkedKeys(Collection<RowKey> keys) {
         Objects.requireNonNull(keys, "keys");
-        LinkedHashSet<Key> distinct = new LinkedHashSet<>();
-        for (Key key : keys) {
+        LinkedHashSet<RowKey> distinct = new LinkedHashSet<>();
+        for (RowKey key : keys) {
             if (Objects.requireNonNull(key, "a key is null").size() != shape.key.size()) {
                 throw new IllegalArgumentException("a key has " + key.size() + " values but table " + name + " has "
                         + shape.key.size() + " key columns " + shape.key);

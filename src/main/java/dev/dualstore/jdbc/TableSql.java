@@ -1,6 +1,6 @@
 package dev.dualstore.jdbc;
 
-import dev.dualstore.table.Key;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ final class TableSql {
      * index for them, so MariaDB and H2 get the expanded form, led by a plain comparison on the first
      * column that keeps the index range: {@code k1 >= ? AND (k1 > ? OR (k1 = ? AND k2 > ?))}.
      */
-    private String bound(Key key, String last, String inner, List<Param> params) {
+    private String bound(RowKey key, String last, String inner, List<Param> params) {
         int n = key.size();
         if (dialect == Dialect.POSTGRESQL || n == 1) {
             StringJoiner left = new StringJoiner(", ", n == 1 ? "" : "(", n == 1 ? "" : ")");
@@ -92,7 +92,7 @@ final class TableSql {
     }
 
     /** {@code WHERE} matching any of {@code keys}: {@code k IN (...)}, or ORs of ANDs for a composite key. */
-    String whereKeys(List<Key> batch, List<Param> params) {
+    String whereKeys(List<RowKey> batch, List<Param> params) {
         StringBuilder sql = new StringBuilder(" WHERE ");
         if (keys.size() == 1) {
             sql.append(keys.get(0)).append(" IN (");

@@ -80,7 +80,7 @@ public final class Columns {
     }
 
     /** The key of a row of this table. */
-    public Key keyOf(Row row) {
+    public RowKey keyOf(Row row) {
         return row.key(keyNames);
     }
 

@@ -6,12 +6,12 @@ import java.util.Optional;
 /**
  * A range of keys in a store's key order: an optional lower bound and an optional upper bound,
  * each inclusive or exclusive. A bound may be a prefix of the key (fewer values than key columns):
- * {@code KeyRange.all().from(Key.of("bob"))} on a key {@code (from_user, to_user)} starts at the
+ * {@code KeyRange.all().from(RowKey.of("bob"))} on a key {@code (from_user, to_user)} starts at the
  * first row whose {@code from_user} is {@code "bob"} or later.
  *
  * <p>Ranges mean what the store's order means (a text key follows the column's collation), so
  * build them from keys the same store returned: to page, take the last key of one scan and
- * continue with {@link #after(Key)}. Immutable and threadsafe; each method returns a new range.
+ * continue with {@link #after(RowKey)}. Immutable and threadsafe; each method returns a new range.
  */
 public final class KeyRange {
     private static final KeyRange ALL = new KeyRange(null, null);
@@ -22,7 +22,7 @@ public final class KeyRange {
      * @param key the bound's values, a whole key or a prefix of one
      * @param inclusive whether a key equal to the bound (on the bound's columns) is in the range
      */
-    public record Bound(Key key, boolean inclusive) {
+    public record Bound(RowKey key, boolean inclusive) {
         /** Checks the key. */
         public Bound {
             Objects.requireNonNull(key, "key");
@@ -43,22 +43,22 @@ public final class KeyRange {
     }
 
     /** This range, starting at {@code key} inclusive (replacing any lower bound). */
-    public KeyRange from(Key key) {
+    public KeyRange from(RowKey key) {
         return new KeyRange(new Bound(key, true), upper);
     }
 
     /** This range, starting just after {@code key} (replacing any lower bound). */
-    public KeyRange after(Key key) {
+    public KeyRange after(RowKey key) {
         return new KeyRange(new Bound(key, false), upper);
     }
 
     /** This range, ending just before {@code key} (replacing any upper bound). */
-    public KeyRange before(Key key) {
+    public KeyRange before(RowKey key) {
         return new KeyRange(lower, new Bound(key, false));
     }
 
     /** This range, ending at {@code key} inclusive (replacing any upper bound). */
-    public KeyRange through(Key key) {
+    public KeyRange through(RowKey key) {
         return new KeyRange(lower, new Bound(key, true));
     }
 

@@ -12,7 +12,7 @@ import java.util.StringJoiner;
  * One row: column names, in order, each with a value that may be null. SQL NULL is null and the
  * empty string is {@code ""}; the two never meet.
  *
- * <p>Values are held in the canonical form described on {@link Key} (narrow integers as {@code
+ * <p>Values are held in the canonical form described on {@link RowKey} (narrow integers as {@code
  * Long}, instants as {@code OffsetDateTime} at UTC, byte arrays copied). Two rows are equal when
  * they have the same column names, in any order, with equal values (byte arrays by content,
  * decimals by numeric value). Immutable and threadsafe; {@link #toString()} shows the values,
@@ -84,7 +84,7 @@ public final class Row {
      *
      * @throws IllegalArgumentException if a key column is missing or null (it is named)
      */
-    public Key key(List<String> keyColumns) {
+    public RowKey key(List<String> keyColumns) {
         List<Object> key = new ArrayList<>(keyColumns.size());
         for (String column : keyColumns) {
             Object value = get(column);
@@ -93,7 +93,7 @@ public final class Row {
             }
             key.add(value);
         }
-        return Key.of(key);
+        return RowKey.of(key);
     }
 
     /** This row with one column set (replaced in place, or added at the end). */

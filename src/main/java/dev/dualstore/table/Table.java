@@ -18,7 +18,7 @@ import java.util.stream.StreamSupport;
  * <p>Promises every implementation keeps:
  * <ul>
  *   <li>{@link #scan} returns rows in the store's own key order, and the same order on every call,
- *       so paging with {@link KeyRange#after(Key)} from the last row sees each row once.</li>
+ *       so paging with {@link KeyRange#after(RowKey)} from the last row sees each row once.</li>
  *   <li>Rows carry exactly {@link #columns()}, values in the canonical form of {@link Row}.</li>
  *   <li>{@link #upsert} and {@link #delete} are idempotent, so a retried chunk does no harm.</li>
  *   <li>A table whose schema changed under it fails with {@link SchemaChangedException} naming the
@@ -55,7 +55,7 @@ public interface Table {
      * @return each row found, by its key; in no particular order
      * @throws TableException if the store fails, or {@link SchemaChangedException} if its schema changed
      */
-    Map<Key, Row> read(Collection<Key> keys);
+    Map<RowKey, Row> read(Collection<RowKey> keys);
 
     /**
      * Inserts each row, or replaces the row with its key. When two rows share a key, the later one
@@ -73,7 +73,7 @@ public interface Table {
      *
      * @throws TableException if the store fails, or {@link SchemaChangedException} if its schema changed
      */
-    void delete(Collection<Key> keys);
+    void delete(Collection<RowKey> keys);
 
     /**
      * Every row of {@code range} in key order, fetched lazily {@code pageRows} at a time by

@@ -1,7 +1,7 @@
 /**
  * Rows by key, for any store: a {@link dev.dualstore.table.Table} scans a {@link
  * dev.dualstore.table.KeyRange} in the store's key order, reads, upserts and deletes {@link
- * dev.dualstore.table.Row}s by {@link dev.dualstore.table.Key}, and a {@link
+ * dev.dualstore.table.Row}s by {@link dev.dualstore.table.RowKey}, and a {@link
  * dev.dualstore.table.RowMapping} turns a row of an old schema into a row of a new one. The
  * backfill, the consistency checker and the journal's replayer share these types, so a store that
  * is not JDBC (DynamoDB, Cassandra, Redis) plugs in by implementing {@code Table}.

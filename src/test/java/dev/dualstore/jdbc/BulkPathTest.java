@@ -2,7 +2,7 @@ package dev.dualstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dualstore.table.Key;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.testing.RecordingDataSource;
@@ -108,7 +108,7 @@ class BulkPathTest {
         table.upsert(rows(20, "second "));
 
         assertThat(matching(recording, "MERGE INTO \"PUBLIC\".\"MERGED\" .* KEY \\(\"A\", \"B\"\\) VALUES .*")).hasSize(2);
-        assertThat(table.read(List.of(Key.of(1, "k3"))).values()).extracting(r -> r.get("v")).containsExactly("second 13");
+        assertThat(table.read(List.of(RowKey.of(1, "k3"))).values()).extracting(r -> r.get("v")).containsExactly("second 13");
     }
 
     @Test
@@ -120,9 +120,9 @@ class BulkPathTest {
         databases.execute(Server.MARIADB, "ANALYZE TABLE explained");
         recording.clear();
 
-        List<Row> page = table.scan(KeyRange.all().after(Key.of(250, "k4")).before(Key.of(260, "k2")), 20);
+        List<Row> page = table.scan(KeyRange.all().after(RowKey.of(250, "k4")).before(RowKey.of(260, "k2")), 20);
         assertThat(page).hasSize(20);
-        assertThat(table.columns().keyOf(page.get(0))).isEqualTo(Key.of(250, "k5"));
+        assertThat(table.columns().keyOf(page.get(0))).isEqualTo(RowKey.of(250, "k5"));
 
         Recorded scan = recording.statements().stream().filter(s -> s.sql().startsWith("SELECT")).findFirst().orElseThrow();
         assertThat(scan.sql()).contains("`a` >= ? AND (`a` > ? OR (`a` = ? AND `b` > ?))");
@@ -141,7 +141,7 @@ class BulkPathTest {
         databases.execute(Server.POSTGRESQL, "ANALYZE explained");
         recording.clear();
 
-        assertThat(table.scan(KeyRange.all().after(Key.of(250, "k4")), 20)).hasSize(20);
+        assertThat(table.scan(KeyRange.all().after(RowKey.of(250, "k4")), 20)).hasSize(20);
 
         Recorded scan = recording.statements().stream().filter(s -> s.sql().startsWith("SELECT")).findFirst().orElseThrow();
         assertThat(scan.sql()).contains("(\"a\", \"b\") > (?, ?)");

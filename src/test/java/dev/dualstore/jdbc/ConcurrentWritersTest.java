@@ -36,8 +36,8 @@ class ConcurrentWritersTest {
                 table.upsert(IntStream.range(first, first + ROWS).mapToObj(n -> Row.builder().set("worker", worker)
                         .set("n", n).set("v", "w" + worker + "-" + n).build()).toList());
                 // and a read of what this thread wrote so far, between its writes
-                assertThat(table.scan(KeyRange.all().from(dev.dualstore.table.Key.of(worker))
-                        .before(dev.dualstore.table.Key.of(worker + 1)), 10_000)).hasSize(first + ROWS);
+                assertThat(table.scan(KeyRange.all().from(dev.dualstore.table.RowKey.of(worker))
+                        .before(dev.dualstore.table.RowKey.of(worker + 1)), 10_000)).hasSize(first + ROWS);
             }
         });
 

@@ -3,7 +3,7 @@ package dev.dualstore.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dualstore.table.Key;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.testing.TestDatabases;
@@ -47,8 +47,8 @@ class JdbcTableTest {
                 .set("id", new UUID(tenant, second)).set("amount", BigDecimal.valueOf(amount, 2)).set("note", note).build();
     }
 
-    private static Key keyOf(Row row) {
-        return Key.of(row.get("tenant"), row.get("name"), row.get("at"), row.get("id"));
+    private static RowKey keyOf(Row row) {
+        return RowKey.of(row.get("tenant"), row.get("name"), row.get("at"), row.get("id"));
     }
 
     @ParameterizedTest
@@ -77,13 +77,13 @@ class JdbcTableTest {
         }
         java.util.Collections.shuffle(rows, new java.util.Random(7));
         table.upsert(rows);
-        List<Key> expected = rows.stream().map(JdbcTableTest::keyOf)
-                .sorted(java.util.Comparator.comparing((Key k) -> (Long) k.get(0)).thenComparing(k -> (String) k.get(1))
+        List<RowKey> expected = rows.stream().map(JdbcTableTest::keyOf)
+                .sorted(java.util.Comparator.comparing((RowKey k) -> (Long) k.get(0)).thenComparing(k -> (String) k.get(1))
                         .thenComparing(k -> (OffsetDateTime) k.get(2)))
                 .toList();
 
         // By hand, pages of 5 across the three tenants (84 rows: the last page is short).
-        List<Key> seen = new ArrayList<>();
+        List<RowKey> seen = new ArrayList<>();
         KeyRange range = KeyRange.all();
         while (true) {
             List<Row> page = table.scan(range, 5);
@@ -111,17 +111,17 @@ class JdbcTableTest {
         }
         table.upsert(rows);
 
-        assertThat(names(table, KeyRange.all().from(Key.of(2)).before(Key.of(3)))).containsExactly("2a", "2b", "2c");
-        assertThat(names(table, KeyRange.all().after(Key.of(2)).through(Key.of(3)))).containsExactly("3a", "3b", "3c");
-        assertThat(names(table, KeyRange.all().from(Key.of(2, "b")).through(Key.of(3, "a"))))
+        assertThat(names(table, KeyRange.all().from(RowKey.of(2)).before(RowKey.of(3)))).containsExactly("2a", "2b", "2c");
+        assertThat(names(table, KeyRange.all().after(RowKey.of(2)).through(RowKey.of(3)))).containsExactly("3a", "3b", "3c");
+        assertThat(names(table, KeyRange.all().from(RowKey.of(2, "b")).through(RowKey.of(3, "a"))))
                 .containsExactly("2b", "2c", "3a");
-        assertThat(names(table, KeyRange.all().after(Key.of(2, "b")).before(Key.of(3, "b"))))
+        assertThat(names(table, KeyRange.all().after(RowKey.of(2, "b")).before(RowKey.of(3, "b"))))
                 .containsExactly("2c", "3a");
         Row twoB = rows.get(4);
         assertThat(names(table, KeyRange.all().from(keyOf(twoB)).through(keyOf(twoB)))).containsExactly("2b");
-        assertThat(names(table, KeyRange.all().after(keyOf(twoB)).before(Key.of(2, "c")))).isEmpty();
-        assertThat(names(table, KeyRange.all().after(Key.of(4)))).isEmpty();
-        assertThatThrownBy(() -> table.scan(KeyRange.all().from(Key.of(1, "a", T0, UUID.randomUUID(), 5)), 1))
+        assertThat(names(table, KeyRange.all().after(keyOf(twoB)).before(RowKey.of(2, "c")))).isEmpty();
+        assertThat(names(table, KeyRange.all().after(RowKey.of(4)))).isEmpty();
+        assertThatThrownBy(() -> table.scan(KeyRange.all().from(RowKey.of(1, "a", T0, UUID.randomUUID(), 5)), 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 key columns");
     }
 
@@ -138,15 +138,15 @@ class JdbcTableTest {
             rows.add(item(i % 3, "n" + i, i, i, "note " + i));
         }
         table.upsert(rows);
-        List<Key> wanted = new ArrayList<>();
+        List<RowKey> wanted = new ArrayList<>();
         for (int i = 0; i < 600; i += 2) {
             wanted.add(keyOf(rows.get(i)));
         }
-        Key missing = Key.of(9, "nobody", T0, new UUID(9, 9));
+        RowKey missing = RowKey.of(9, "nobody", T0, new UUID(9, 9));
         wanted.add(missing);
-        wanted.add(Key.of(0, "n0", T0.plusNanos(1_000), new UUID(0, 0))); // one microsecond off: another key
+        wanted.add(RowKey.of(0, "n0", T0.plusNanos(1_000), new UUID(0, 0))); // one microsecond off: another key
 
-        Map<Key, Row> found = table.read(wanted);
+        Map<RowKey, Row> found = table.read(wanted);
 
         assertThat(found).hasSize(300).doesNotContainKey(missing);
         for (int i = 0; i < 600; i += 2) {
@@ -167,7 +167,7 @@ class JdbcTableTest {
         Row third = item(2, "c", 0, 300, "third");
         table.upsert(List.of(first.with("note", "overwritten in the same call"), firstAgain, third));
 
-        Map<Key, Row> all = table.read(List.of(keyOf(first), keyOf(second), keyOf(third)));
+        Map<RowKey, Row> all = table.read(List.of(keyOf(first), keyOf(second), keyOf(third)));
         assertThat(all.get(keyOf(first))).isEqualTo(firstAgain);
         assertThat(all.get(keyOf(second))).isEqualTo(second);
         assertThat(all.get(keyOf(third))).isEqualTo(third);
@@ -181,7 +181,7 @@ class JdbcTableTest {
         List<Row> rows = List.of(item(1, "a", 0, 1, "x"), item(1, "b", 0, 2, "y"), item(2, "a", 0, 3, "z"));
         table.upsert(rows);
 
-        table.delete(List.of(keyOf(rows.get(0)), keyOf(rows.get(2)), Key.of(7, "none", T0, new UUID(0, 1))));
+        table.delete(List.of(keyOf(rows.get(0)), keyOf(rows.get(2)), RowKey.of(7, "none", T0, new UUID(0, 1))));
 
         assertThat(table.scan(KeyRange.all(), 10)).containsExactly(rows.get(1));
         table.delete(List.of(keyOf(rows.get(0)))); // again: no error
@@ -218,7 +218,7 @@ class JdbcTableTest {
 
         JdbcTable chosen = JdbcTable.builder(databases.dataSource(server), "nokey").keyColumns("a").build();
         assertThat(chosen.columns().keyNames()).containsExactly("a");
-        chosen.delete(List.of(Key.of(1))); // works without a primary key
+        chosen.delete(List.of(RowKey.of(1))); // works without a primary key
     }
 
     @ParameterizedTest
@@ -254,7 +254,7 @@ class JdbcTableTest {
         JdbcTable table = JdbcTable.of(databases.dataSource(server), "narrow");
         table.upsert(List.of(Row.builder().set("id", 5).set("v", (short) 7).build()));
 
-        Set<Object> values = table.read(List.of(Key.of(5))).values().stream().map(r -> r.get("v")).collect(Collectors.toSet());
+        Set<Object> values = table.read(List.of(RowKey.of(5))).values().stream().map(r -> r.get("v")).collect(Collectors.toSet());
 
         assertThat(values).containsExactly(7L);
     }

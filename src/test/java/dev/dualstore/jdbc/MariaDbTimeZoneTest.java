@@ -2,7 +2,7 @@ package dev.dualstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dualstore.table.Key;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.table.Row;
 import dev.dualstore.testing.DriverDataSource;
 import dev.dualstore.testing.TestDatabases;
@@ -42,7 +42,7 @@ class MariaDbTimeZoneTest {
 
             table.upsert(List.of(Row.builder().set("id", 1).set("at", at).build()));
 
-            assertThat(table.read(List.of(Key.of(1))).get(Key.of(1)).get("at"))
+            assertThat(table.read(List.of(RowKey.of(1))).get(RowKey.of(1)).get("at"))
                     .isEqualTo(at.withOffsetSameInstant(ZoneOffset.UTC));
             try (Statement statement = shared.createStatement();
                     ResultSet rs = statement.executeQuery("SELECT @@session.time_zone, UNIX_TIMESTAMP(at), "

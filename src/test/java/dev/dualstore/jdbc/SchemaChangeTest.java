@@ -3,7 +3,7 @@ package dev.dualstore.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dualstore.table.Key;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.SchemaChangedException;
@@ -71,7 +71,7 @@ class SchemaChangeTest {
                 .isInstanceOfSatisfying(SchemaChangedException.class, e -> assertThat(e.column()).isEqualTo("note"))
                 .hasMessageContaining("column note of table retyped changed type from")
                 .hasMessageContaining("(40)").hasMessageContaining("(80)");
-        assertThat(JdbcTable.of(databases.dataSource(server), "retyped").read(List.of(Key.of(99, 1)))).isEmpty();
+        assertThat(JdbcTable.of(databases.dataSource(server), "retyped").read(List.of(RowKey.of(99, 1)))).isEmpty();
     }
 
     @ParameterizedTest
@@ -79,10 +79,10 @@ class SchemaChangeTest {
     void aDroppedColumnOrKeyChangeStopsEveryCall(Server server) {
         JdbcTable dropped = people(server, "dropped");
         databases.execute(server, "ALTER TABLE dropped DROP COLUMN note");
-        assertThatThrownBy(() -> dropped.read(List.of(Key.of(1, 1))))
+        assertThatThrownBy(() -> dropped.read(List.of(RowKey.of(1, 1))))
                 .isInstanceOfSatisfying(SchemaChangedException.class, e -> assertThat(e.column()).isEqualTo("note"))
                 .hasMessage("column note of table dropped was dropped or renamed");
-        assertThatThrownBy(() -> dropped.delete(List.of(Key.of(1, 1)))).isInstanceOf(SchemaChangedException.class);
+        assertThatThrownBy(() -> dropped.delete(List.of(RowKey.of(1, 1)))).isInstanceOf(SchemaChangedException.class);
         assertThatThrownBy(dropped::verifySchema).isInstanceOf(SchemaChangedException.class);
 
         JdbcTable rekeyed = people(server, "rekeyed");

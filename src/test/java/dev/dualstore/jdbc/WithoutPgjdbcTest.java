@@ -34,7 +34,7 @@ class WithoutPgjdbcTest {
             package com.example.h2user;
 
             import dev.dualstore.jdbc.JdbcTable;
-            import dev.dualstore.table.Key;
+            import dev.dualstore.table.RowKey;
             import dev.dualstore.table.Row;
             import java.sql.Connection;
             import java.sql.DriverManager;
@@ -60,7 +60,7 @@ class WithoutPgjdbcTest {
                     JdbcTable table = JdbcTable.of(ds, "t");
                     table.upsert(List.of(Row.builder().set("id", 1).set("v", "one").build()));
                     System.out.println("path=" + table.bulkPath());
-                    System.out.println("read=" + table.read(List.of(Key.of(1))).get(Key.of(1)).get("v"));
+                    System.out.println("read=" + table.read(List.of(RowKey.of(1))).get(RowKey.of(1)).get("v"));
                     System.out.println("pgjdbc=" + ModuleLayer.boot().findModule("org.postgresql.jdbc").isPresent());
                 }
             }""";

@@ -15,18 +15,18 @@ class ValuesTest {
     @Test
     void keysOfEqualValuesAreEqualWhateverTheJavaType() {
         OffsetDateTime paris = OffsetDateTime.of(2024, 1, 1, 13, 0, 0, 0, ZoneOffset.ofHours(1));
-        assertThat(Key.of(5, "a")).isEqualTo(Key.of(5L, "a")).hasSameHashCodeAs(Key.of((short) 5, "a"));
-        assertThat(Key.of(paris)).isEqualTo(Key.of(Instant.parse("2024-01-01T12:00:00Z")));
-        assertThat(Key.of(new BigDecimal("1.50"))).isEqualTo(Key.of(new BigDecimal("1.5")))
-                .hasSameHashCodeAs(Key.of(new BigDecimal("1.5")));
-        assertThat(Key.of(new byte[] {1, 2})).isEqualTo(Key.of(new byte[] {1, 2})).isNotEqualTo(Key.of(new byte[] {1, 3}));
-        assertThat(Key.of("a", 1)).isNotEqualTo(Key.of(1, "a"));
+        assertThat(RowKey.of(5, "a")).isEqualTo(RowKey.of(5L, "a")).hasSameHashCodeAs(RowKey.of((short) 5, "a"));
+        assertThat(RowKey.of(paris)).isEqualTo(RowKey.of(Instant.parse("2024-01-01T12:00:00Z")));
+        assertThat(RowKey.of(new BigDecimal("1.50"))).isEqualTo(RowKey.of(new BigDecimal("1.5")))
+                .hasSameHashCodeAs(RowKey.of(new BigDecimal("1.5")));
+        assertThat(RowKey.of(new byte[] {1, 2})).isEqualTo(RowKey.of(new byte[] {1, 2})).isNotEqualTo(RowKey.of(new byte[] {1, 3}));
+        assertThat(RowKey.of("a", 1)).isNotEqualTo(RowKey.of(1, "a"));
     }
 
     @Test
     void keysRefuseNullsAndEmptiness() {
-        assertThatThrownBy(() -> Key.of("a", null)).hasMessage("key value 1 is null; key columns never are");
-        assertThatThrownBy(Key::of).hasMessage("a key has at least one value");
+        assertThatThrownBy(() -> RowKey.of("a", null)).hasMessage("key value 1 is null; key columns never are");
+        assertThatThrownBy(RowKey::of).hasMessage("a key has at least one value");
     }
 
     @Test
@@ -49,7 +49,7 @@ class ValuesTest {
     void columnsCheckRowsAndTheirOwnShape() {
         Columns columns = Columns.of(List.of("a", "b", "c"), List.of("b", "a"));
         assertThat(columns.nonKeyNames()).containsExactly("c");
-        assertThat(columns.keyOf(Row.builder().set("a", 1).set("b", "x").set("c", null).build())).isEqualTo(Key.of("x", 1));
+        assertThat(columns.keyOf(Row.builder().set("a", 1).set("b", "x").set("c", null).build())).isEqualTo(RowKey.of("x", 1));
         assertThatThrownBy(() -> columns.check(Row.builder().set("a", 1).set("b", 2).build()))
                 .hasMessageContaining("row lacks column c");
         assertThatThrownBy(() -> Columns.of(List.of("a"), List.of("z"))).hasMessageContaining("key column z is not a column");
@@ -59,10 +59,10 @@ class ValuesTest {
 
     @Test
     void rangesAreValuesAndCheckTheirBounds() {
-        KeyRange range = KeyRange.all().after(Key.of(1)).through(Key.of(2, "b"));
-        assertThat(range.lower()).contains(new KeyRange.Bound(Key.of(1), false));
-        assertThat(range.upper()).contains(new KeyRange.Bound(Key.of(2, "b"), true));
-        assertThat(range).isEqualTo(KeyRange.all().through(Key.of(2, "b")).after(Key.of(1L)));
+        KeyRange range = KeyRange.all().after(RowKey.of(1)).through(RowKey.of(2, "b"));
+        assertThat(range.lower()).contains(new KeyRange.Bound(RowKey.of(1), false));
+        assertThat(range.upper()).contains(new KeyRange.Bound(RowKey.of(2, "b"), true));
+        assertThat(range).isEqualTo(KeyRange.all().through(RowKey.of(2, "b")).after(RowKey.of(1L)));
         assertThat(KeyRange.all().lower()).isEmpty();
         assertThatThrownBy(() -> range.checkFits(1, "t")).hasMessageContaining("upper has 2 values but table t has 1");
     }

@@ -10,23 +10,23 @@ import java.util.StringJoiner;
 /**
  * The key of one row: an ordered tuple of values, one per key column of its table, in the
  * table's key-column order. A composite primary key {@code (from_user, to_user)} is {@code
- * Key.of("alice", "channel-1")}.
+ * RowKey.of("alice", "channel-1")}.
  *
  * <p>Values are held in canonical form: {@code Byte}, {@code Short} and {@code Integer} become
  * {@code Long}, an {@code Instant} or {@code ZonedDateTime} becomes an {@code OffsetDateTime} at
  * UTC, a {@code byte[]} is copied (and compared by content), and decimals compare by numeric value.
- * So {@code Key.of(5)} equals the key a store returns for a bigint 5.
+ * So {@code RowKey.of(5)} equals the key a store returns for a bigint 5.
  *
  * <p>A key is not {@link Comparable} on purpose: the order of keys is the store's (a text key
  * sorts by the column's collation, which differs between databases and from Java's). Key ranges
  * are built from keys that the same store returned. Immutable and threadsafe; {@link #toString()}
  * shows the values, which are user data.
  */
-public final class Key {
+public final class RowKey {
     private final Object[] values;
     private final int hash;
 
-    private Key(Object[] values) {
+    private RowKey(Object[] values) {
         this.values = values;
         int h = 1;
         for (Object value : values) {
@@ -40,7 +40,7 @@ public final class Key {
      *
      * @throws IllegalArgumentException if there is no value, or one is null (its position is named)
      */
-    public static Key of(Object... values) {
+    public static RowKey of(Object... values) {
         Objects.requireNonNull(values, "values");
         return of(Arrays.asList(values));
     }
@@ -50,7 +50,7 @@ public final class Key {
      *
      * @throws IllegalArgumentException if the list is empty, or a value is null (its position is named)
      */
-    public static Key of(List<?> values) {
+    public static RowKey of(List<?> values) {
         Objects.requireNonNull(values, "values");
         if (values.isEmpty()) {
             throw new IllegalArgumentException("a key has at least one value");
@@ -63,7 +63,7 @@ public final class Key {
             }
             canonical[i] = Values.canonical(value);
         }
-        return new Key(canonical);
+        return new RowKey(canonical);
     }
 
     /** How many values: the number of key columns of the table, or fewer for a range bound. */
@@ -91,10 +91,10 @@ public final class Key {
         if (this == other) {
             return true;
         }
-        if (!(other instanceof Key)) {
+        if (!(other instanceof RowKey)) {
             return false;
         }
-        Key that = (Key) other;
+        RowKey that = (RowKey) other;
         if (hash != that.hash || values.length != that.values.length) {
             return false;
         }
@@ -113,7 +113,7 @@ public final class Key {
 
     @Override
     public String toString() {
-        StringJoiner joined = new StringJoiner(", ", "Key(", ")");
+        StringJoiner joined = new StringJoiner(", ", "RowKey(", ")");
         for (Object value : values) {
             joined.add(Values.show(value));
         }
