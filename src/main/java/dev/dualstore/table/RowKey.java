@@ -86,6 +86,37 @@ public final class RowKey {
         return Collections.unmodifiableList(list);
     }
 
+    /**
+     * This key as text that {@link #decode(String)} turns back into an equal key, for checkpoints
+     * kept in a database or a file. Each value is tagged with its type: {@code Long}, {@code
+     * Boolean}, {@code String}, {@code BigDecimal}, {@code byte[]}, {@code UUID}, {@code
+     * OffsetDateTime}, {@code LocalDateTime}, {@code LocalDate}, {@code LocalTime}, {@code Double}.
+     *
+     * @throws IllegalArgumentException if a value is of another type (its position and class are named)
+     */
+    public String encode() {
+        StringJoiner joined = new StringJoiner(",");
+        for (int i = 0; i < values.length; i++) {
+            joined.add(KeyText.encode(values[i], i));
+        }
+        return joined.toString();
+    }
+
+    /**
+     * The key that {@link #encode()} wrote.
+     *
+     * @throws IllegalArgumentException if the text is not an encoded key
+     */
+    public static RowKey decode(String text) {
+        Objects.requireNonNull(text, "text");
+        String[] parts = text.split(",", -1);
+        Object[] decoded = new Object[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            decoded[i] = KeyText.decode(parts[i], text);
+        }
+        return of(decoded);
+    }
+
     @Override
     public boolean equals(Object other) {
         if (this == other) {
