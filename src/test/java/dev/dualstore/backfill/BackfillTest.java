@@ -41,6 +41,10 @@ class BackfillTest {
 
     /** A follows-like table (composite text key, timestamp, text with NULLs and '') with {@code rows} rows. */
     static JdbcTable follows(Server server, String name, int rows) {
+        return follows(databases, server, name, rows);
+    }
+
+    static JdbcTable follows(TestDatabases databases, Server server, String name, int rows) {
         databases.execute(server, "CREATE TABLE " + name + " (from_user " + server.type("keytext") + " NOT NULL, to_user "
                 + server.type("keytext") + " NOT NULL, created_at " + server.type("timestamptz") + ", note "
                 + server.type("text") + ", PRIMARY KEY (from_user, to_user))");
