@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What one {@link Backfill#run()} did. Immutable.
+ * What one {@link Backfill.Builder#run()} did. Immutable.
  *
  * @param job the job's name in the checkpoints
  * @param rowsCopied rows this run read from the source and wrote to the target
