@@ -10,14 +10,21 @@ module dev.dualstore {
     requires org.slf4j;
     // Transitive: MeterRegistry is part of the builder's API.
     requires transitive micrometer.core;
+    // Static: only dev.dualstore.jdbc needs JDBC. A module that uses JdbcTable requires java.sql
+    // itself (it makes the DataSource); a user of the engine alone never resolves it.
+    requires static transitive java.sql;
+    // Static and optional in the pom: the PostgreSQL COPY path (PgCopy) is loaded only when a
+    // connection unwraps to pgjdbc's PGConnection. pgjdbc's automatic module name.
+    requires static org.postgresql.jdbc;
     // Optional: only dev.dualstore.spring needs it, and only when a service uses it.
     requires static spring.tx;
-    // Spring's transaction API names javax.sql types; the JDBC layer will need it too.
-    requires static java.sql;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;
     exports dev.dualstore.metrics;
     exports dev.dualstore.spi;
     exports dev.dualstore.spring;
+    exports dev.dualstore.table;
+    exports dev.dualstore.jdbc;
+    exports dev.dualstore.backfill;
 }

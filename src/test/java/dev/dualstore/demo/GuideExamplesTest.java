@@ -16,12 +16,18 @@ import dev.dualstore.Read;
 import dev.dualstore.Redactor;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
+import dev.dualstore.backfill.Backfill;
+import dev.dualstore.backfill.BackfillResult;
+import dev.dualstore.backfill.LiveWrites;
 import dev.dualstore.compare.Clinic;
 import dev.dualstore.compare.DeepComparator;
 import dev.dualstore.compare.Diagnosis;
 import dev.dualstore.compare.Normalizer;
+import dev.dualstore.jdbc.JdbcCheckpoints;
+import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.spring.SpringTransactions;
+import dev.dualstore.table.RowKey;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
@@ -889,6 +895,30 @@ class GuideExamplesTest {
                 .satisfies(c -> assertThat(c.getId().getTag(MeterNames.RESULT)).isEqualTo("success"));
         assertThat(registry.find(MeterNames.CALLBACK_ERRORS).meters()).isEmpty();
         assertThat(registry.getMeters()).hasSize(2 * 2 + 2 * 2 + 1 + 1);
+    }
+
+    // ------------------------------------------------------------------ copying what exists (compiled, run in BackfillTest)
+
+    @SuppressWarnings("unused")
+    private static void copyingWhatExists(FollowStore oldStore, FollowStore newStore, javax.sql.DataSource oldDataSource,
+            javax.sql.DataSource newDataSource, MeterRegistry registry) {
+        LiveWrites live = LiveWrites.keyedBy(key -> RowKey.of(key));   // the DAO call's key -> the table's key
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .primary("old", oldStore).secondary("new", newStore)
+                .writeObserver("backfill", live)
+                .build();
+        JdbcTable oldFollows = JdbcTable.of(oldDataSource, "follows");
+        JdbcTable newFollows = JdbcTable.of(newDataSource, "follows");
+        BackfillResult copied = Backfill.from(oldFollows).to(newFollows)
+                .threads(4)
+                .chunkRows(10_000)
+                .maxRowsPerSecond(50_000)
+                .pauseWhen(() -> java.time.LocalTime.now().getHour() == 20)
+                .checkpoints(JdbcCheckpoints.in(newDataSource, "dualstore_checkpoints"))
+                .liveWrites(backend, "new", live)
+                .meterRegistry(registry)
+                .run();
+        System.out.println(copied.rowsCopied() + " rows, " + copied.keysToCheck().size() + " keys to check");
     }
 
     // ------------------------------------------------------------------ the docs quote this file
