@@ -23,4 +23,5 @@ module dev.dualstore {
     exports dev.dualstore.spi;
     exports dev.dualstore.table;
     exports dev.dualstore.jdbc;
+    exports dev.dualstore.check;
 }
