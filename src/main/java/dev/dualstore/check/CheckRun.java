@@ -181,6 +181,9 @@ final class CheckRun {
             findings.matched(mine.rows());
             return true;
         }
+        // Split along the source's keys only: a bound from the target could lie outside this range in
+        // the source's order (another collation), and replacing a bound with it would widen the range.
+        // A target with many more rows here is streamed page by page by the leaf, never held at once.
         if (mine.rows() > leafRows && depth < 64) {
             Optional<RowKey> middle = ((RangeHashing) check.source).keyAt(range, mine.rows() / 2 - 1);
             if (middle.isPresent()) {

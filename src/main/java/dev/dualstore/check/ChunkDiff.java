@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,28 +56,45 @@ final class ChunkDiff {
         try (Stream<Row> rows = sourceRows != null ? sourceRows.stream() : source.stream(range, PAGE_ROWS)) {
             rows.forEach(row -> sources.put(source.columns().keyOf(row), row));
         }
-        Map<RowKey, Row> targets = new LinkedHashMap<>();
-        try (Stream<Row> rows = target.stream(range, PAGE_ROWS)) {
-            rows.forEach(row -> targets.put(target.columns().keyOf(row), row));
-        }
         List<Difference> found = new ArrayList<>();
+        Map<RowKey, Row> matched = new HashMap<>();
+        Map<RowKey, Row> strays = new LinkedHashMap<>();
+        long[] equal = {0};
+        long[] skipped = {0};
+        // The target side is streamed: a range may hold far more target rows than source rows.
+        try (Stream<Row> rows = target.stream(range, PAGE_ROWS)) {
+            Iterator<Row> each = rows.iterator();
+            while (each.hasNext()) {
+                Row theirs = each.next();
+                RowKey key = target.columns().keyOf(theirs);
+                Row mine = sources.get(key);
+                if (mine != null) {
+                    matched.put(key, theirs);
+                } else if (inFlight(theirs)) {
+                    findings.inFlight();
+                } else {
+                    strays.put(key, theirs);
+                    if (strays.size() >= PAGE_ROWS) {
+                        extras(strays, found);
+                    }
+                }
+            }
+        }
+        extras(strays, found);
         List<RowKey> absent = new ArrayList<>();
-        long compared = 0;
-        long equal = 0;
         for (Map.Entry<RowKey, Row> entry : sources.entrySet()) {
-            Row theirs = targets.remove(entry.getKey());
+            Row theirs = matched.get(entry.getKey());
             if (inFlight(entry.getValue()) || (theirs != null && inFlight(theirs))) {
                 findings.inFlight();
-                continue;
-            }
-            compared++;
-            if (theirs == null) {
+                skipped[0]++;
+            } else if (theirs == null) {
                 absent.add(entry.getKey());
             } else if (!compare(entry.getKey(), entry.getValue(), theirs, found)) {
-                equal++;
+                equal[0]++;
             }
         }
         if (!absent.isEmpty()) {
+            // A source row the target keeps in another range (its key order differs) is compared here.
             Map<RowKey, Row> elsewhere = target.read(absent);
             for (RowKey key : absent) {
                 Row theirs = elsewhere.get(key);
@@ -84,33 +102,34 @@ final class ChunkDiff {
                     found.add(new Difference(Difference.Kind.MISSING, key, List.of(),
                             Optional.of(project(mapping.map(sources.get(key)))), Optional.empty()));
                 } else if (!compare(key, sources.get(key), theirs, found)) {
-                    equal++;
+                    equal[0]++;
                 }
             }
         }
-        List<RowKey> strays = new ArrayList<>();
-        for (Map.Entry<RowKey, Row> entry : targets.entrySet()) {
-            if (inFlight(entry.getValue())) {
-                findings.inFlight();
-            } else {
-                strays.add(entry.getKey());
-            }
-        }
-        if (!strays.isEmpty()) {
-            // A target row whose source row sorts into another range is compared there, by its owner.
-            Map<RowKey, Row> owned = source.read(strays);
-            for (RowKey key : strays) {
-                if (!owned.containsKey(key)) {
-                    found.add(new Difference(Difference.Kind.EXTRA, key, List.of(), Optional.empty(),
-                            Optional.of(project(targets.get(key)))));
-                }
-            }
-        }
-        findings.comparedOnly(compared - equal);
-        findings.matched(equal);
+        long compared = sources.size() - skipped[0];
+        findings.comparedOnly(compared - equal[0]);
+        findings.matched(equal[0]);
         found.forEach(findings::found);
         repair(found, sources);
         return found.isEmpty();
+    }
+
+    /**
+     * Target rows whose key the source range lacks: extra unless the source has the key in another
+     * range (its key order differs), where that range's comparison finds it. Empties {@code strays}.
+     */
+    private void extras(Map<RowKey, Row> strays, List<Difference> found) {
+        if (strays.isEmpty()) {
+            return;
+        }
+        Map<RowKey, Row> owned = source.read(new ArrayList<>(strays.keySet()));
+        for (Map.Entry<RowKey, Row> entry : strays.entrySet()) {
+            if (!owned.containsKey(entry.getKey())) {
+                found.add(new Difference(Difference.Kind.EXTRA, entry.getKey(), List.of(), Optional.empty(),
+                        Optional.of(project(entry.getValue()))));
+            }
+        }
+        strays.clear();
     }
 
     /** Compares one pair; adds a difference and returns true if they differ. */

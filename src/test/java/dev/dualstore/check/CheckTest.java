@@ -294,6 +294,18 @@ class CheckTest {
     }
 
     @Test
+    void aTargetFullOfExtraRowsIsStreamedAndEmptied() {
+        JdbcTable source = typed(Server.MARIADB);
+        JdbcTable target = typed(Server.POSTGRESQL);
+        source.upsert(rows(1, 10));
+        target.upsert(rows(1, 3_000));
+        CheckResult result = Check.between(source, target).chunkRows(800).repair(Repair.COPY_FROM_SOURCE).run();
+        assertThat(result.extra()).isEqualTo(2_990);
+        assertThat(result.chunks()).isEqualTo(1); // all ten source rows fit the first chunk, which runs open-ended
+        assertThat(all(target)).containsExactlyElementsOf(all(source));
+    }
+
+    @Test
     void optionsAreCheckedAtTheDoorAndSetOnce() {
         JdbcTable source = typed(Server.H2);
         JdbcTable target = typed(Server.H2);
