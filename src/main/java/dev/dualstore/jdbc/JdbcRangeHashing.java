@@ -70,8 +70,7 @@ final class JdbcRangeHashing {
                 }
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
-                    return new RangeHash(rs.getLong(1), rs.getBigDecimal(2).longValueExact(),
-                            rs.getBigDecimal(3).longValueExact());
+                    return new RangeHash(rs.getLong(1), rs.getBigDecimal(2).toBigIntegerExact());
                 }
             }
         });
@@ -135,19 +134,19 @@ final class JdbcRangeHashing {
         String from = " FROM " + sql.table + where;
         switch (dialect) {
             case POSTGRESQL:
-                return "SELECT count(*), coalesce(sum(('x' || substr(h, 1, 7))::bit(28)::bigint), 0),"
-                        + " coalesce(sum(('x' || substr(h, 8, 7))::bit(28)::bigint), 0)"
+                // One sum: PostgreSQL sums bigints as numeric, exactly, and each sum costs per row.
+                return "SELECT count(*), coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0)"
                         + " FROM (SELECT md5(" + fields + ") AS h" + from + ") d";
             case MARIADB:
-                return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTR(h, 1, 7), 16, 10) AS UNSIGNED)), 0),"
-                        + " COALESCE(SUM(CAST(CONV(SUBSTR(h, 8, 7), 16, 10) AS UNSIGNED)), 0)"
+                return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTR(h, 1, 15), 16, 10) AS UNSIGNED)), 0)"
                         + " FROM (SELECT MD5(" + fields + ") AS h" + from + ") d";
             default:
-                // HASH gives the 16 digest bytes: bytes 1-4 hold hex digits 1-8 (keep the top 28 bits),
-                // bytes 4-7 hold digits 7-14 (keep the low 28 bits).
-                return "SELECT COUNT(*),"
-                        + " COALESCE(SUM(BITAND(CAST(CAST(SUBSTRING(h FROM 1 FOR 4) AS INT) AS BIGINT), 4294967295) / 16), 0),"
-                        + " COALESCE(SUM(BITAND(CAST(CAST(SUBSTRING(h FROM 4 FOR 4) AS INT) AS BIGINT), 268435455)), 0)"
+                // HASH gives the 16 digest bytes: bytes 1-4 hold hex digits 1-8, bytes 5-8 digits 9-16
+                // (of which the top 28 bits are digits 9-15).
+                return "SELECT COUNT(*), COALESCE(SUM(CAST("
+                        + "BITAND(CAST(CAST(SUBSTRING(h FROM 1 FOR 4) AS INT) AS BIGINT), 4294967295) * 268435456"
+                        + " + BITAND(CAST(CAST(SUBSTRING(h FROM 5 FOR 4) AS INT) AS BIGINT), 4294967295) / 16"
+                        + " AS NUMERIC(40, 0))), 0)"
                         + " FROM (SELECT HASH('MD5', " + fields + ") AS h" + from + ") d";
         }
     }

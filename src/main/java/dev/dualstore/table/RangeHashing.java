@@ -24,9 +24,9 @@ import java.util.Optional;
  *   <li>timestamps with and without time zone: microseconds since 1970-01-01T00:00 (UTC for an
  *       instant, the wall clock for a timestamp without zone).</li>
  * </ul>
- * The row's digest is the MD5 of that text (ASCII); of its hex, digits 1-7 and 8-14 are read as two
- * 28-bit integers, and a range's hash is the count of rows and the exact sums of each integer
- * (order-independent, and without overflow below 2^35 rows). Columns of other types (floating
+ * The row's digest is the MD5 of that text (ASCII); the first 15 digits of its hex are read as one
+ * 60-bit integer, and a range's hash is the count of rows and the exact sum of those integers
+ * (order-independent, and exact: no overflow). Columns of other types (floating
  * point, times of day, store-specific ones) are not hashable: see {@link #unhashable(List)}.
  *
  * <p>Implementations are threadsafe, like every {@link Table}.
@@ -63,13 +63,16 @@ public interface RangeHashing {
     Optional<RowKey> keyAt(KeyRange range, long offset);
 
     /**
-     * The hash of a range: how many rows, and the two sums described on {@link RangeHashing}.
+     * The hash of a range: how many rows, and the sum described on {@link RangeHashing}.
      *
      * @param rows the rows hashed
-     * @param high the sum of each row's first 28-bit integer
-     * @param low the sum of each row's second 28-bit integer
+     * @param sum the exact sum of each row's 60-bit integer
      */
-    record RangeHash(long rows, long high, long low) {
+    record RangeHash(long rows, java.math.BigInteger sum) {
+        /** Checks the sum. */
+        public RangeHash {
+            Objects.requireNonNull(sum, "sum");
+        }
     }
 
     /**
