@@ -27,4 +27,5 @@ module dev.dualstore {
     exports dev.dualstore.table;
     exports dev.dualstore.jdbc;
     exports dev.dualstore.backfill;
+    exports dev.dualstore.check;
 }

@@ -4,6 +4,7 @@ import dev.dualstore.table.Columns;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
+import dev.dualstore.table.RangeHashing;
 import dev.dualstore.table.Table;
 import dev.dualstore.table.TableException;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -42,7 +44,7 @@ import javax.sql.DataSource;
  * call, small next to a chunk of rows). Scans use the database's
  * own key order (a text key follows the column's collation). Immutable and threadsafe.
  */
-public final class JdbcTable implements Table {
+public final class JdbcTable implements Table, RangeHashing {
     /** Keys per statement of a read or delete. */
     private static final int KEYS_PER_STATEMENT = 500;
 
@@ -55,6 +57,7 @@ public final class JdbcTable implements Table {
     private final BulkPath bulkPath;
     private final RowWriter writer;
     private final boolean utcSession;
+    private final JdbcRangeHashing hashing;
 
     private JdbcTable(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -71,6 +74,7 @@ public final class JdbcTable implements Table {
         this.columns = Columns.of(shape.columns.stream().map(JdbcColumn::name).toList(), shape.key);
         this.utcSession = dialect == Dialect.MARIADB
                 && shape.columns.stream().anyMatch(c -> c.kind() == ColumnKind.TIMESTAMPTZ);
+        this.hashing = new JdbcRangeHashing(this, shape, sql, dialect);
     }
 
     /**
@@ -193,6 +197,24 @@ public final class JdbcTable implements Table {
         });
     }
 
+    /** {@inheritDoc} Each dialect computes the canonical encoding in SQL; see {@link JdbcRangeHashing}. */
+    @Override
+    public Optional<String> unhashable(List<String> columns) {
+        return hashing.unhashable(columns);
+    }
+
+    /** {@inheritDoc} One query, computed inside the database; no row leaves it. */
+    @Override
+    public RangeHash hash(KeyRange range, List<String> columns, Optional<ChangedBefore> filter) {
+        return hashing.hash(range, columns, filter);
+    }
+
+    /** {@inheritDoc} One query on the key's index ({@code ORDER BY key LIMIT 1 OFFSET n}). */
+    @Override
+    public Optional<RowKey> keyAt(KeyRange range, long offset) {
+        return hashing.keyAt(range, offset);
+    }
+
     private List<RowKey> checkedKeys(Collection<RowKey> keys) {
         Objects.requireNonNull(keys, "keys");
         LinkedHashSet<RowKey> distinct = new LinkedHashSet<>();
@@ -234,7 +256,7 @@ public final class JdbcTable implements Table {
 
     /** Work on a connection that may throw SQLException. */
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
@@ -256,7 +278,7 @@ public final class JdbcTable implements Table {
     }
 
     /** Borrows a connection, checks the schema on it, runs the work, gives the connection back. */
-    private <T> T call(String operation, Work<T> work) {
+    <T> T call(String operation, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             shape.requireSame(shape.reread(connection, dialect), name);
             if (!utcSession) {

@@ -54,6 +54,14 @@ final class TableSql {
         return "SELECT " + columnList + " FROM " + table + where + " ORDER BY " + orderBy + " LIMIT " + limit;
     }
 
+    /** {@code WHERE} of {@code range} (empty for every key), as {@link #scan} uses it; for hashing. */
+    String rangeWhere(KeyRange range, List<Param> params) {
+        StringJoiner where = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
+        range.lower().ifPresent(b -> where.add(bound(b.key(), b.inclusive() ? ">=" : ">", b.inclusive() ? ">=" : ">", params)));
+        range.upper().ifPresent(b -> where.add(bound(b.key(), b.inclusive() ? "<=" : "<", b.inclusive() ? "<=" : "<", params)));
+        return where.toString();
+    }
+
     /**
      * One bound on the first {@code key.size()} key columns. PostgreSQL compares row values, which
      * its planner turns into one index range. MariaDB also accepts row values but may not use the

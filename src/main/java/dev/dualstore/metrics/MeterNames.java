@@ -90,4 +90,28 @@ public final class MeterNames {
     public static final String SUCCESS = "success";
     /** Kind tag of every result but {@link #MISMATCH}. */
     public static final String NO_KIND = "none";
+
+    /**
+     * Counter of rows a consistency check ({@code dev.dualstore.check.Check}) compared; tags {@link
+     * #CHECK} and {@link #RESULT}: {@code match}, {@code missing}, {@code extra}, {@code different},
+     * {@code in_flight} (left out: changed within the in-flight window).
+     */
+    public static final String CHECK_ROWS = "dualstore.check.rows";
+    /**
+     * Counter of rows a consistency check repaired in its target; tags {@link #CHECK} and {@link
+     * #KIND} ({@code missing}, {@code extra}, {@code different}).
+     */
+    public static final String CHECK_REPAIRS = "dualstore.check.repairs";
+    /**
+     * Counter of key-range chunks a consistency check compared; tags {@link #CHECK} and {@link
+     * #RESULT}: {@code match} (equal hashes or rows) or {@code differ} (read row by row).
+     */
+    public static final String CHECK_CHUNKS = "dualstore.check.chunks";
+    /**
+     * Timer of whole consistency-check runs; tags {@link #CHECK} and {@link #OUTCOME}: {@code equal},
+     * {@code different} or {@code error}.
+     */
+    public static final String CHECK_RUNS = "dualstore.check.runs";
+    /** Tag: a consistency check's name (by default its target table's). */
+    public static final String CHECK = "check";
 }

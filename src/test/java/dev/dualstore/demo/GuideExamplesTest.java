@@ -8,10 +8,10 @@ import dev.dualstore.Divergence;
 import dev.dualstore.DualWriteException;
 import dev.dualstore.DualWriteFailure;
 import dev.dualstore.Key;
-import dev.dualstore.Mismatch;
-import dev.dualstore.MismatchKind;
 import dev.dualstore.MirroringBackend;
 import dev.dualstore.MirroringGroup;
+import dev.dualstore.Mismatch;
+import dev.dualstore.MismatchKind;
 import dev.dualstore.Read;
 import dev.dualstore.Redactor;
 import dev.dualstore.ResultComparator;
@@ -19,6 +19,9 @@ import dev.dualstore.Stage;
 import dev.dualstore.backfill.Backfill;
 import dev.dualstore.backfill.BackfillResult;
 import dev.dualstore.backfill.LiveWrites;
+import dev.dualstore.check.Check;
+import dev.dualstore.check.CheckResult;
+import dev.dualstore.check.Repair;
 import dev.dualstore.compare.Clinic;
 import dev.dualstore.compare.DeepComparator;
 import dev.dualstore.compare.Diagnosis;
@@ -27,8 +30,10 @@ import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.spring.SpringTransactions;
+import dev.dualstore.table.Row;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.DriverDataSource;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.Meter;
@@ -919,6 +924,55 @@ class GuideExamplesTest {
                 .meterRegistry(registry)
                 .run();
         System.out.println(copied.rowsCopied() + " rows, " + copied.keysToCheck().size() + " keys to check");
+    }
+
+    // ------------------------------------------------------------------ guide 17: proving the stores equal
+
+    private static JdbcTable followsTable(String database, int rows) throws java.sql.SQLException {
+        javax.sql.DataSource dataSource = new DriverDataSource("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1", "sa", "");
+        try (java.sql.Connection connection = dataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE follows (from_user varchar(100), to_user varchar(100), "
+                    + "created_at timestamp(6) with time zone, PRIMARY KEY (from_user, to_user))");
+        }
+        JdbcTable table = JdbcTable.of(dataSource, "follows");
+        List<Row> follows = new java.util.ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            follows.add(Row.builder().set("from_user", "user" + i).set("to_user", "channel" + i % 7)
+                    .set("created_at", AT.minusDays(i)).build());
+        }
+        table.upsert(follows);
+        return table;
+    }
+
+    @Test
+    void provingTheStoresEqual() throws Exception {
+        String run = Long.toHexString(System.nanoTime());
+        JdbcTable oldFollows = followsTable("guide_old_" + run, 1_000);
+        JdbcTable newFollows = followsTable("guide_new_" + run, 990);
+
+        CheckResult diff = Check.between(oldFollows, newFollows)
+                .repair(Repair.COPY_FROM_SOURCE)               // or Repair.NONE: report only
+                .run();
+        diff.rowsCompared(); diff.missing(); diff.extra(); diff.different(); diff.repaired();   // longs
+        assertThat(diff.missing()).isEqualTo(10);
+        assertThat(diff.repaired()).isEqualTo(10);
+
+        Path report = Files.createTempFile("follows-check", ".json");
+        CheckResult nightly = Check.between(oldFollows, newFollows)
+                .name("follows")                               // meter tag `check`; default: the target's name
+                .threads(4)                                    // chunks compared in parallel
+                .chunkRows(10_000)                             // source rows per chunk, hashed in each database
+                .maxRowsPerSecond(50_000)                      // 0: unthrottled
+                .skipChangedWithin(Duration.ofSeconds(30), "created_at")   // in flight: not compared
+                .meterRegistry(registry)
+                .run();
+        System.out.println(nightly.summary());                 // plain text for a person
+        Files.writeString(report, nightly.toJson());           // the same for tooling
+        assertThat(nightly.equal()).isTrue();
+        assertThat(nightly.hashed()).isTrue();
+        assertThat(Files.readString(report)).contains("\"check\":\"follows\"", "\"missing\":0");
+        Files.delete(report);
     }
 
     // ------------------------------------------------------------------ the docs quote this file
