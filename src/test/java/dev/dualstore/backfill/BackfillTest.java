@@ -14,6 +14,7 @@ import dev.dualstore.table.RowKey;
 import dev.dualstore.table.RowMapping;
 import dev.dualstore.table.SchemaChangedException;
 import dev.dualstore.table.Table;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,11 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.event.Level;
 
 /** Backfill copies what exists, in chunks, resumably, and fails closed. */
 class BackfillTest {
     @RegisterExtension
     static final TestDatabases databases = new TestDatabases();
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 
@@ -99,6 +103,8 @@ class BackfillTest {
         });
         assertThatThrownBy(() -> Backfill.from(failing).to(target).chunkRows(50).job("resume").checkpoints(checkpoints).run())
                 .hasMessage("source went away");
+        assertThat(logs.events(Level.ERROR, "dev.dualstore.backfill"))
+                .anySatisfy(CapturedLogs.mentioning("backfill resume stopped after 150 rows", "source went away"));
         assertThat(checkpoints.chunks("resume")).hasSize(3).allMatch(Chunk::done);
 
         Table counted = new Wrapped(source, scans::incrementAndGet);
@@ -135,6 +141,8 @@ class BackfillTest {
                 .isInstanceOfSatisfying(SchemaChangedException.class, e -> assertThat(e.column()).isEqualTo("extra"))
                 .hasMessageContaining("column extra");
         assertThat(checkpoints.chunks("schema")).filteredOn(Chunk::done).hasSize(1);
+        assertThat(logs.events(Level.ERROR, "dev.dualstore.backfill"))
+                .anySatisfy(CapturedLogs.mentioning("backfill schema stopped", "column extra was added"));
     }
 
     @Test

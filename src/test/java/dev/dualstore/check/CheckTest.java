@@ -3,12 +3,14 @@ package dev.dualstore.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.RowMapping;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,6 +42,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CheckTest {
     @RegisterExtension
     static final TestDatabases databases = new TestDatabases();
+    /** Each check logs a sample of its differences at WARN: captured, and asserted where it matters. */
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     private static final OffsetDateTime BASE = OffsetDateTime.of(2024, 5, 1, 8, 30, 0, 123_456_000, ZoneOffset.UTC);
     private static int tables;
@@ -167,6 +172,9 @@ class CheckTest {
                 "different RowKey(5) [label]").doesNotContain("Row 5");
         assertThat(result.toJson()).startsWith("{\"check\":\"follows-check\",").contains("\"rowsCompared\":300,\"missing\":1,",
                 "{\"kind\":\"different\",\"key\":[\"5\"],\"columns\":[\"label\"]}").doesNotContain("Row 5");
+        assertThat(logs.warnings("dev.dualstore.check.Check"))
+                .anySatisfy(CapturedLogs.mentioning("check follows-check", "different RowKey(5) [label]"))
+                .noneSatisfy(CapturedLogs.mentioning("Row 5"));
     }
 
     @Test
@@ -291,6 +299,27 @@ class CheckTest {
         assertThat(marks).hasSizeGreaterThan(1).endsWith(RowKey.of(-1));
         assertThat(marks.subList(0, marks.size() - 1)).isSortedAccordingTo(java.util.Comparator.comparing(k -> (Long) k.get(0)))
                 .allSatisfy(k -> assertThat((Long) k.get(0) % 100).isZero());
+    }
+
+    @Test
+    void aRunStoppedPartWayResumesFromCheckpointsKeptInTheDatabase() {
+        JdbcTable source = typed(Server.MARIADB);
+        JdbcTable target = typed(Server.POSTGRESQL);
+        source.upsert(rows(1, 600));
+        target.upsert(rows(1, 600));
+        target.delete(List.of(RowKey.of(50), RowKey.of(550)));
+        javax.sql.DataSource checkpointsDb = databases.dataSource(Server.POSTGRESQL);
+        // A run that stopped after key 300: its watermark is in the table, whoever reads it next.
+        CheckCheckpoints.in(JdbcCheckpoints.in(checkpointsDb, "check_checkpoints")).checked("nightly", RowKey.of(300));
+
+        CheckCheckpoints afterRestart = CheckCheckpoints.in(JdbcCheckpoints.in(checkpointsDb, "check_checkpoints"));
+        assertThat(afterRestart.checkedThrough("nightly")).contains(RowKey.of(300));
+        CheckResult resumed = Check.between(source, target).checkpoints(afterRestart, "nightly").chunkRows(100).run();
+
+        assertThat(resumed.rowsCompared()).isEqualTo(300);
+        assertThat(resumed.sample()).extracting(Difference::key).containsExactly(RowKey.of(550));
+        assertThat(CheckCheckpoints.in(JdbcCheckpoints.in(checkpointsDb, "check_checkpoints")).checkedThrough("nightly"))
+                .as("a finished run starts over next time").isEmpty();
     }
 
     @Test

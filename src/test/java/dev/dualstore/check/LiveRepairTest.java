@@ -7,6 +7,7 @@ import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.RowKey;
+import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.PooledDataSource;
 import dev.dualstore.testing.TestDatabases;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LiveRepairTest {
     @RegisterExtension
     static final TestDatabases databases = new TestDatabases();
+    /** Failed shadow writes and the checks' samples log at WARN: captured, and asserted where it matters. */
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
 
     private static int tables;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -167,6 +171,7 @@ class LiveRepairTest {
             }
             assertThat(backend.drain(Duration.ofSeconds(10))).isTrue();
             assertThat(backend.keysToRepair("new")).containsExactlyInAnyOrder(key(1), key(2));
+            assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(CapturedLogs.mentioning("'new'", "put", "keysToRepair"));
 
             CheckResult report = Check.between(source, target).liveBackend(backend, "new", k -> k.get(0), k -> RowKey.of(k)).run();
             assertThat(report.listedKeysChecked()).isEqualTo(2);
