@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.Row;
 import dev.dualstore.testing.DriverDataSource;
+import dev.dualstore.testing.PlainDataSource;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
-import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,48 +67,10 @@ class MariaDbTimeZoneTest {
                         throw e.getCause();
                     }
                 });
-        return new DataSource() {
+        return new PlainDataSource() {
             @Override
             public Connection getConnection() {
                 return lent;
-            }
-
-            @Override
-            public Connection getConnection(String username, String password) {
-                return lent;
-            }
-
-            @Override
-            public PrintWriter getLogWriter() {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) {
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) {
-            }
-
-            @Override
-            public int getLoginTimeout() {
-                return 0;
-            }
-
-            @Override
-            public Logger getParentLogger() {
-                return Logger.getGlobal();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> iface) throws SQLException {
-                throw new SQLException("not a wrapper");
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> iface) {
-                return false;
             }
         };
     }

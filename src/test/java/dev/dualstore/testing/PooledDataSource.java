@@ -1,13 +1,11 @@
 package dev.dualstore.testing;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -16,7 +14,7 @@ import javax.sql.DataSource;
  * Tests whose subject borrows a connection per call (every {@code JdbcTable} call) use it so that
  * they measure the subject, not PostgreSQL's connection start-up. Threadsafe.
  */
-public final class PooledDataSource implements DataSource, AutoCloseable {
+public final class PooledDataSource extends PlainDataSource implements AutoCloseable {
     private final DataSource physical;
     private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
 
@@ -70,41 +68,5 @@ public final class PooledDataSource implements DataSource, AutoCloseable {
         for (Connection connection; (connection = idle.poll()) != null;) {
             connection.close();
         }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("not a wrapper of " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 }
