@@ -361,20 +361,7 @@ public final class JdbcCheckpoints implements Checkpoints {
     }
 
     private <T> T inTransaction(String operation, Work<T> work) {
-        return call(operation, connection -> {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        });
+        return call(operation, connection -> JdbcTable.Work.inTransaction(connection, work::run));
     }
 
     @Override

@@ -258,23 +258,26 @@ public final class JdbcTable implements Table, RangeHashing {
     @FunctionalInterface
     interface Work<T> {
         T run(Connection connection) throws SQLException;
-    }
 
-    private <T> T inTransaction(String operation, Work<T> work) {
-        return call(operation, connection -> {
+        /** Runs {@code work} in one transaction of {@code connection}: committed, or rolled back if it throws. */
+        static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 connection.rollback();
                 throw e;
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
-        });
+        }
+    }
+
+    private <T> T inTransaction(String operation, Work<T> work) {
+        return call(operation, connection -> Work.inTransaction(connection, work));
     }
 
     /** Borrows a connection, checks the schema on it, runs the work, gives the connection back. */
