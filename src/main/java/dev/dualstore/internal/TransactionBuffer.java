@@ -60,6 +60,9 @@ final class TransactionBuffer implements TransactionHook.Listener {
         }
     }
 
+    /** A key's fence, taken for the commit, and the key's hash it was taken by. */
+    private record Held(KeyLock lock, int hash) {}
+
     private final ThreadLocal<TransactionBuffer> current;
     private final WriteFence fence;
     private final Handoff handoff;
@@ -67,9 +70,8 @@ final class TransactionBuffer implements TransactionHook.Listener {
     private final List<Deferred> calls = new ArrayList<>();
     private final Set<Object> writtenKeys = new HashSet<>();
     private boolean wroteWithoutKey;
-    /** Fences taken by beforeCommit, by key (null key: the gate alone). */
-    private final Map<Object, KeyLock> held = new LinkedHashMap<>();
-    private final Map<Object, Integer> heldHashes = new LinkedHashMap<>();
+    /** Fences taken by beforeCommit, by key. */
+    private final Map<Object, Held> held = new LinkedHashMap<>();
     private boolean gateHeld;
 
     TransactionBuffer(ThreadLocal<TransactionBuffer> current, WriteFence fence, Handoff handoff, String backend) {
@@ -140,8 +142,7 @@ final class TransactionBuffer implements TransactionHook.Listener {
                 return;
             }
             if (lock != null) {
-                held.put(d.key(), lock);
-                heldHashes.put(d.key(), d.hash());
+                held.put(d.key(), new Held(lock, d.hash()));
             }
         }
     }
@@ -196,7 +197,7 @@ final class TransactionBuffer implements TransactionHook.Listener {
     }
 
     private void releaseFences() {
-        held.forEach((key, lock) -> fence.exitWriteAsWriter(heldHashes.get(key), lock));
+        held.values().forEach(h -> fence.exitWriteAsWriter(h.hash(), h.lock()));
         held.clear();
         if (gateHeld) {
             gateHeld = false;
