@@ -55,6 +55,30 @@ public final class Backfill {
     }
 
     /**
+     * Without a mapping, source and target must have the same columns and key.
+     *
+     * @throws IllegalArgumentException naming the first column one lacks, or both keys
+     */
+    static void requireSameColumns(Table source, Table target) {
+        for (String column : source.columns().names()) {
+            if (!target.columns().contains(column)) {
+                throw new IllegalArgumentException("target " + target.name() + " has no column " + column
+                        + " of source " + source.name() + "; give a mapping(...) for a schema change");
+            }
+        }
+        for (String column : target.columns().names()) {
+            if (!source.columns().contains(column)) {
+                throw new IllegalArgumentException("target " + target.name() + " has column " + column
+                        + ", which source " + source.name() + " lacks; give a mapping(...) for a schema change");
+            }
+        }
+        if (!source.columns().keyNames().equals(target.columns().keyNames())) {
+            throw new IllegalArgumentException("source " + source.name() + " is keyed by " + source.columns().keyNames()
+                    + " but target " + target.name() + " by " + target.columns().keyNames());
+        }
+    }
+
+    /**
      * Configures and runs a backfill. Each option may be set once; setting it again is an {@link
      * IllegalStateException}. Not threadsafe: configure and run it on one thread.
      */
@@ -227,22 +251,7 @@ public final class Backfill {
                 throw new IllegalStateException("a backfill needs a target: call to(table)");
             }
             if (mapping == null) {
-                for (String column : source.columns().names()) {
-                    if (!target.columns().contains(column)) {
-                        throw new IllegalArgumentException("target " + target.name() + " has no column " + column
-                                + " of source " + source.name() + "; give a mapping(...) for a schema change");
-                    }
-                }
-                for (String column : target.columns().names()) {
-                    if (!source.columns().contains(column)) {
-                        throw new IllegalArgumentException("target " + target.name() + " has column " + column
-                                + ", which source " + source.name() + " lacks; give a mapping(...) for a schema change");
-                    }
-                }
-                if (!source.columns().keyNames().equals(target.columns().keyNames())) {
-                    throw new IllegalArgumentException("source " + source.name() + " is keyed by " + source.columns().keyNames()
-                            + " but target " + target.name() + " by " + target.columns().keyNames());
-                }
+                requireSameColumns(source, target);
             }
             return new BackfillRun(this).run();
         }

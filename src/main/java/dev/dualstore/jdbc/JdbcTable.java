@@ -1,5 +1,6 @@
 package dev.dualstore.jdbc;
 
+import dev.dualstore.table.ChangeScanning;
 import dev.dualstore.table.Columns;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
@@ -12,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -44,7 +46,7 @@ import javax.sql.DataSource;
  * call, small next to a chunk of rows). Scans use the database's
  * own key order (a text key follows the column's collation). Immutable and threadsafe.
  */
-public final class JdbcTable implements Table, RangeHashing {
+public final class JdbcTable implements Table, RangeHashing, ChangeScanning {
     /** Keys per statement of a read or delete. */
     private static final int KEYS_PER_STATEMENT = 500;
 
@@ -58,6 +60,7 @@ public final class JdbcTable implements Table, RangeHashing {
     private final RowWriter writer;
     private final boolean utcSession;
     private final JdbcRangeHashing hashing;
+    private final JdbcChangeScan changes;
 
     private JdbcTable(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -75,6 +78,7 @@ public final class JdbcTable implements Table, RangeHashing {
         this.utcSession = dialect == Dialect.MARIADB
                 && shape.columns.stream().anyMatch(c -> c.kind() == ColumnKind.TIMESTAMPTZ);
         this.hashing = new JdbcRangeHashing(this, shape, sql, dialect);
+        this.changes = new JdbcChangeScan(this, shape, sql, dialect);
     }
 
     /**
@@ -189,7 +193,7 @@ public final class JdbcTable implements Table, RangeHashing {
                 List<TableSql.Param> params = new ArrayList<>();
                 String where = sql.whereKeys(doomed.subList(from, Math.min(doomed.size(), from + KEYS_PER_STATEMENT)), params);
                 try (PreparedStatement statement = connection.prepareStatement(sql.delete(where))) {
-                    bindParams(statement, params);
+                    bindParams(statement, params, 1);
                     statement.executeUpdate();
                 }
             }
@@ -215,6 +219,17 @@ public final class JdbcTable implements Table, RangeHashing {
         return hashing.keyAt(range, offset);
     }
 
+    @Override
+    public void checkChangeColumn(String column) {
+        changes.changeColumn(column);
+    }
+
+    /** {@inheritDoc} Keyset paging on (column, key): one index range per page with an index on the column. */
+    @Override
+    public List<Row> changedSince(String column, Instant since, Optional<RowKey> afterKey, int limit) {
+        return changes.changedSince(column, since, afterKey, limit);
+    }
+
     private List<RowKey> checkedKeys(Collection<RowKey> keys) {
         Objects.requireNonNull(keys, "keys");
         LinkedHashSet<RowKey> distinct = new LinkedHashSet<>();
@@ -230,8 +245,13 @@ public final class JdbcTable implements Table, RangeHashing {
 
     private List<Row> query(Connection connection, String query, List<TableSql.Param> params, List<Row> into)
             throws SQLException {
+        return query(connection, query, statement -> bindParams(statement, params, 1), into);
+    }
+
+    /** Runs {@code query}, its parameters bound by {@code binder}, adding each row it answers to {@code into}. */
+    List<Row> query(Connection connection, String query, Binder binder, List<Row> into) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(query)) {
-            bindParams(statement, params);
+            binder.bind(statement);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     Row.Builder row = Row.builder();
@@ -246,12 +266,19 @@ public final class JdbcTable implements Table, RangeHashing {
         return into;
     }
 
-    private void bindParams(PreparedStatement statement, List<TableSql.Param> params) throws SQLException {
+    /** Binds key {@code params} from parameter {@code first} on. */
+    void bindParams(PreparedStatement statement, List<TableSql.Param> params, int first) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             JdbcColumn column = shape.column(shape.key.get(params.get(i).keyIndex()));
             Object value = JdbcValues.coerce(params.get(i).value(), column, name);
-            JdbcValues.bind(statement, i + 1, value, column, dialect);
+            JdbcValues.bind(statement, first + i, value, column, dialect);
         }
+    }
+
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
     }
 
     /** Work on a connection that may throw SQLException. */
