@@ -18,6 +18,8 @@ import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
 import dev.dualstore.backfill.Backfill;
 import dev.dualstore.backfill.BackfillResult;
+import dev.dualstore.backfill.CatchUp;
+import dev.dualstore.backfill.CatchUpResult;
 import dev.dualstore.backfill.LiveWrites;
 import dev.dualstore.check.Check;
 import dev.dualstore.check.CheckResult;
@@ -32,6 +34,7 @@ import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.spring.SpringTransactions;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.RowKey;
+import dev.dualstore.table.RowMapping;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.DriverDataSource;
 import dev.dualstore.testing.ManualExecutor;
@@ -924,6 +927,52 @@ class GuideExamplesTest {
                 .meterRegistry(registry)
                 .run();
         System.out.println(copied.rowsCopied() + " rows, " + copied.keysToCheck().size() + " keys to check");
+    }
+
+    // ------------------------------------------------------------------ guide 16: catching up by updated-at
+
+    @Test
+    void catchingUpByUpdatedAt() throws Exception {
+        String run = Long.toHexString(System.nanoTime());
+        javax.sql.DataSource oldDataSource = new DriverDataSource("jdbc:h2:mem:guide_catchup_old_" + run + ";DB_CLOSE_DELAY=-1", "sa", "");
+        javax.sql.DataSource newDataSource = new DriverDataSource("jdbc:h2:mem:guide_catchup_new_" + run + ";DB_CLOSE_DELAY=-1", "sa", "");
+        for (javax.sql.DataSource dataSource : List.of(oldDataSource, newDataSource)) {
+            try (java.sql.Connection connection = dataSource.getConnection();
+                    java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE follows (from_user varchar(100), to_user varchar(100), "
+                        + "updated_at timestamp(6) with time zone, PRIMARY KEY (from_user, to_user))");
+                statement.execute("CREATE INDEX follows_updated_at ON follows (updated_at)");
+            }
+        }
+        try (java.sql.Connection connection = oldDataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE follows ADD COLUMN deleted boolean DEFAULT false");
+        }
+        JdbcTable oldFollows = JdbcTable.of(oldDataSource, "follows");
+        JdbcTable newFollows = JdbcTable.of(newDataSource, "follows");
+        java.time.Instant backfillStartedAt = AT.toInstant();
+        oldFollows.upsert(List.of(
+                Row.builder().set("from_user", "alice").set("to_user", "c1").set("updated_at", AT.plusMinutes(1)).set("deleted", false).build(),
+                Row.builder().set("from_user", "bob").set("to_user", "c1").set("updated_at", AT.plusMinutes(2)).set("deleted", true).build()));
+        newFollows.upsert(List.of(Row.builder().set("from_user", "bob").set("to_user", "c1").set("updated_at", AT).build()));
+
+        CatchUp catchUp = CatchUp.from(oldFollows).to(newFollows)
+                .changedAt("updated_at")                       // set by every write; indexed
+                .softDeletes("deleted")                        // a flagged row is deleted in the new table
+                .mapping(RowMapping.builder().drop("deleted").build())   // which has no flag
+                .since(backfillStartedAt.minus(Duration.ofMinutes(5)))   // the first pass only
+                .overlap(Duration.ofSeconds(30))               // each pass starts 30 s before the mark
+                .checkpoints(JdbcCheckpoints.in(newDataSource, "dualstore_checkpoints"))
+                .every(Duration.ofSeconds(10))                 // between passes
+                .meterRegistry(registry)
+                .start();                                      // or runOnce() from a scheduler of yours
+        CatchUpResult pass = catchUp.awaitNextPass(Duration.ofMinutes(1));   // a pass now, and its result
+        System.out.println(pass.rowsCopied() + " copied, " + pass.rowsDeleted() + " deleted, up to " + pass.highWaterMark());
+        catchUp.stop();
+        assertThat(pass.rowsCopied()).isEqualTo(1);
+        assertThat(pass.rowsDeleted()).isEqualTo(1);
+        assertThat(newFollows.stream(dev.dualstore.table.KeyRange.all(), 10).toList()).extracting(r -> r.get("from_user"))
+                .containsExactly("alice");
     }
 
     // ------------------------------------------------------------------ guide 17: proving the stores equal
