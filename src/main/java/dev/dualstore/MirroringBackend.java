@@ -2,6 +2,7 @@ package dev.dualstore;
 
 import dev.dualstore.internal.EngineConfig;
 import dev.dualstore.internal.MirroringEngine;
+import dev.dualstore.internal.StoreParts;
 import dev.dualstore.spi.TransactionHook;
 import dev.dualstore.spi.WriteObserver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,6 +88,24 @@ public final class MirroringBackend<T> implements AutoCloseable {
     /** @return an implementation of the interface that mirrors; the same instance on every call */
     public T proxy() {
         return engine.proxy();
+    }
+
+    /**
+     * The proxy as one of the interfaces the DAO interface extends: hand a {@code FollowReader} to
+     * the code that reads and a {@code FollowWriter} to the code that writes. Both are the one
+     * proxy, so reads and writes share the write fence (race detection) and one promote moves both.
+     *
+     * @param part an interface that the DAO interface is, or extends
+     * @return {@link #proxy()}, as a {@code part}
+     * @throws IllegalArgumentException if the DAO interface does not extend {@code part}
+     */
+    public <P> P proxy(Class<P> part) {
+        Objects.requireNonNull(part, "part");
+        Class<T> type = engine.config().stores().type();
+        if (!part.isInterface() || !part.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(part.getName() + " is not an interface that " + type.getName() + " extends");
+        }
+        return part.cast(engine.proxy());
     }
 
     /** @return the backend's name, the {@code backend} tag of its meters */
@@ -301,8 +320,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private final Class<T> type;
         private String name;
         private String primaryName;
-        private T primary;
-        private final Map<String, T> secondaries = new LinkedHashMap<>();
+        private Object primary;
+        private final Map<String, Object> secondaries = new LinkedHashMap<>();
         private final Map<String, WriteObserver> observers = new LinkedHashMap<>();
         private final List<String> duplicateStores = new ArrayList<>();
         private final Map<String, Stage> stages = new LinkedHashMap<>();
@@ -378,7 +397,43 @@ public final class MirroringBackend<T> implements AutoCloseable {
          */
         public Builder<T> secondary(String name, T store) {
             requireText(name, "secondary name");
-            Objects.requireNonNull(store, "secondary store");
+            return addSecondary(name, Objects.requireNonNull(store, "secondary store"));
+        }
+
+        /**
+         * The primary given as parts: a reader and a writer, say, each implementing some of the
+         * interfaces that the DAO interface extends ({@code interface FollowStore extends
+         * FollowReader, FollowWriter {}}). Each method runs on the one part that implements the
+         * interface declaring it; {@link #build()} names a method no part implements, or two do.
+         * The parts share everything a single store has: roles, write fence, promote and meters.
+         * Hand callers {@link MirroringBackend#proxy(Class)} for each part's interface.
+         *
+         * @param name  the store's name, its meters' {@code store} tag
+         * @param first a part
+         * @param more  the other parts
+         * @return this builder
+         */
+        public Builder<T> primary(String name, Object first, Object... more) {
+            requireUnset(primaryName, "primary");
+            primaryName = requireText(name, "primary name");
+            primary = StoreParts.of(name, first, more);
+            return this;
+        }
+
+        /**
+         * A secondary given as parts, as for {@link #primary(String, Object, Object...)}.
+         *
+         * @param name  the store's name, its meters' {@code store} tag
+         * @param first a part
+         * @param more  the other parts
+         * @return this builder
+         */
+        public Builder<T> secondary(String name, Object first, Object... more) {
+            requireText(name, "secondary name");
+            return addSecondary(name, StoreParts.of(name, first, more));
+        }
+
+        private Builder<T> addSecondary(String name, Object store) {
             if (secondaries.putIfAbsent(name, store) != null) {
                 duplicateStores.add(name);
             }

@@ -45,13 +45,13 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * @param type        the DAO interface
      * @param backend     the backend's name
      * @param primaryName the first primary's name
-     * @param primary     the first primary
-     * @param secondaries secondaries by name, in configured order
+     * @param primary     the first primary: an implementation of {@code type}, or its {@link StoreParts}
+     * @param secondaries secondaries by name, in configured order, each an implementation or its {@link StoreParts}
      * @param stages      the first stage of secondaries that have one (others: {@link Stage#SHADOW})
      * @param observers   write observers by name, in configured order
      * @param <T>         the DAO interface
      */
-    public record Stores<T>(Class<T> type, String backend, String primaryName, T primary, Map<String, T> secondaries,
+    public record Stores<T>(Class<T> type, String backend, String primaryName, Object primary, Map<String, Object> secondaries,
             Map<String, Stage> stages, Map<String, WriteObserver> observers) {}
 
     /**

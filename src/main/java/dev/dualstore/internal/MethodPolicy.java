@@ -50,6 +50,8 @@ final class MethodPolicy {
     MethodMeters[] meters;
     /** For an unclassified default method: its body, {@code (Object proxy, Object[] args)Object}; set once at build. */
     MethodHandle defaultBody;
+    /** Position in the method table, dense from 0; indexes a store's parts. Set once by {@link MethodTable}. */
+    int index;
     /** Calls mirrored per million, or {@link #INHERIT} to use the backend's rate. */
     volatile int samplePerMillion = INHERIT;
 
@@ -78,6 +80,11 @@ final class MethodPolicy {
 
     static MethodPolicy of(String backend, Method method, Dispatch dispatch) {
         return new MethodPolicy(backend, method, dispatch, new int[0], null, List.of());
+    }
+
+    /** Whether calls of this method reach the stores (the primary at least), rather than the proxy answering itself. */
+    boolean runsOnStores() {
+        return dispatch == Dispatch.READ || dispatch == Dispatch.WRITE || dispatch == Dispatch.PASSTHROUGH;
     }
 
     boolean mirrored() {

@@ -100,6 +100,13 @@ final class MethodTable {
             }
         }
         addObjectMethods(methods, policies);
+        int index = 0;
+        for (Method m : methods) {
+            MethodPolicy p = policies.get(m);
+            if (p != null) {
+                p.index = index++;
+            }
+        }
         this.byMethod = Map.copyOf(policies);
         this.mirroredByName = Map.copyOf(mirrored);
     }

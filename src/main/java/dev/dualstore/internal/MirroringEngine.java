@@ -102,17 +102,22 @@ public final class MirroringEngine<T> {
 
     private static void requireStores(EngineConfig.Stores<?> c, Set<String> warmedUp) {
         Map<Object, String> seen = new IdentityHashMap<>();
-        seen.put(c.primary(), c.primaryName());
         List<String> names = new ArrayList<>(List.of(c.primaryName()));
         names.addAll(c.secondaries().keySet());
         names.addAll(c.observers().keySet());
-        Map<String, Object> all = new LinkedHashMap<>(c.secondaries());
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put(c.primaryName(), c.primary());
+        all.putAll(c.secondaries());
         all.putAll(c.observers());
         for (Map.Entry<String, ?> e : all.entrySet()) {
-            String earlier = seen.putIfAbsent(e.getValue(), e.getKey());
-            if (earlier != null) {
-                throw new IllegalArgumentException("stores '" + earlier + "' and '" + e.getKey() + "' are the same object;"
-                        + " every write would be applied to it twice. Give each store its own instance");
+            List<Object> objects = e.getValue() instanceof StoreParts parts ? parts.parts() : List.of(e.getValue());
+            for (Object object : objects) {
+                String earlier = seen.putIfAbsent(object, e.getKey());
+                if (earlier != null) {
+                    throw new IllegalArgumentException("stores '" + earlier + "' and '" + e.getKey() + "' share the object "
+                            + object.getClass().getName() + "; every write would be applied to it twice. Give each store"
+                            + " its own instance");
+                }
             }
         }
         for (Map.Entry<String, ?> e : c.secondaries().entrySet()) {
@@ -134,6 +139,9 @@ public final class MirroringEngine<T> {
     }
 
     private static void requireType(Class<?> type, String name, Object target) {
+        if (target instanceof StoreParts) {
+            return; // each part is matched to the methods it serves when the stores are made
+        }
         if (!type.isInstance(target)) {
             throw new IllegalArgumentException("store '" + name + "' is a " + target.getClass().getName()
                     + ", which does not implement " + type.getName());
@@ -166,6 +174,10 @@ public final class MirroringEngine<T> {
     }
 
     private Store warmed(Store s) {
+        if (s.target instanceof StoreParts parts) {
+            Map<Method, MethodPolicy> policies = methods.byMethod();
+            s.bindParts(parts.targets(s.name, config.stores().type(), policies.values(), policies.size()));
+        }
         EngineConfig.WarmUp w = config.dispatch().warmUps().get(s.name);
         if (w != null) {
             s.warmUp(Durations.nanos(w.period()), Durations.nanos(w.timeout()));

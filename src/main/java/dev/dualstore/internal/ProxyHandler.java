@@ -69,7 +69,7 @@ final class ProxyHandler implements InvocationHandler {
             case WRITE:
                 return write(policy, args);
             case PASSTHROUGH:
-                return call(switchboard.roles().primary.target, policy.method, args);
+                return call(switchboard.roles().primary.target(policy), policy.method, args);
             case DEFAULT_METHOD:
                 return invokeDefault(policy, proxy, args);
             case EQUALS:
@@ -98,14 +98,14 @@ final class ProxyHandler implements InvocationHandler {
         Roles r = switchboard.roles();
         Store[] readers = r.readers;
         if (readers.length == 0 || !sampling.sampled(p, key != null, hash)) {
-            return call(r.primary.target, p.method, args);
+            return call(r.primary.target(p), p.method, args);
         }
         TransactionBuffer tx = transactions == null ? null : transactionThatWrote(key);
         long start = ticker.read();
         Object value = null;
         Throwable thrown = null;
         try {
-            value = p.method.invoke(r.primary.target, args);
+            value = p.method.invoke(r.primary.target(p), args);
         } catch (InvocationTargetException e) {
             thrown = e.getCause();
         }
@@ -152,7 +152,7 @@ final class ProxyHandler implements InvocationHandler {
 
     private Object write(MethodPolicy p, Object[] args) throws Throwable {
         if (!switchboard.roles().mirrorsWrites) {
-            return call(switchboard.roles().primary.target, p.method, args);
+            return call(switchboard.roles().primary.target(p), p.method, args);
         }
         TransactionBuffer tx = transactions == null ? null : transaction();
         if (tx != null) {
@@ -180,7 +180,7 @@ final class ProxyHandler implements InvocationHandler {
             Roles r = switchboard.roles();
             long start = ticker.read();
             try {
-                value = p.method.invoke(r.primary.target, args);
+                value = p.method.invoke(r.primary.target(p), args);
             } catch (InvocationTargetException e) {
                 thrown = e.getCause();
             }
@@ -250,7 +250,7 @@ final class ProxyHandler implements InvocationHandler {
                     throw t;
                 }
             }
-            p.method.invoke(s.target, given);
+            p.method.invoke(s.target(p), given);
         } catch (InvocationTargetException e) {
             thrown = e.getCause();
         } catch (Throwable t) {
@@ -321,7 +321,7 @@ final class ProxyHandler implements InvocationHandler {
         Object value = null;
         Throwable thrown = null;
         try {
-            value = p.method.invoke(r.primary.target, args);
+            value = p.method.invoke(r.primary.target(p), args);
         } catch (InvocationTargetException e) {
             thrown = e.getCause();
         }

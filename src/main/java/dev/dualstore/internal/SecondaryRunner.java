@@ -63,7 +63,7 @@ final class SecondaryRunner {
                     return Answer.threw(t); // never sent: the store counts as failing the call
                 }
             }
-            Object value = o.policy.method.invoke(s.target, args);
+            Object value = o.policy.method.invoke(s.target(o.policy), args);
             return o.policy.answersLater ? completed(value, null) : value;
         } catch (InvocationTargetException e) {
             return Answer.threw(e.getCause());

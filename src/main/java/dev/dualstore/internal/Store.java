@@ -11,8 +11,10 @@ final class Store {
     static final int LANES = 64;
 
     final String name;
-    /** The store's implementation of the interface, or the {@code WriteObserver}. */
+    /** The store's implementation of the interface, its {@link StoreParts}, or the {@code WriteObserver}. */
     final Object target;
+    /** For a store given as parts: the part of each method, by {@link MethodPolicy#index}; else null. Set once, before the proxy exists. */
+    private Object[] parts;
     /** Position in the engine's store array; indexes per-store meters. */
     final int id;
     /** A write observer: receives writes only, and is never promoted or compared. */
@@ -47,6 +49,17 @@ final class Store {
         this.unkeyedLane = new Lane(dispatcher, this);
         this.repairs = new RepairLog(repairCapacity);
         this.unorderedQueue = new UnorderedQueue(dispatcher, this, Math.max(1, concurrency - LANES));
+    }
+
+    /** Binds each method to its part, for a store given as {@link StoreParts}. */
+    void bindParts(Object[] byMethod) {
+        this.parts = byMethod;
+    }
+
+    /** The object that runs {@code p} for this store: the store itself, or its part for the method. */
+    Object target(MethodPolicy p) {
+        Object[] byMethod = parts;
+        return byMethod == null ? target : byMethod[p.index];
     }
 
     void warmUp(long periodNanos, long timeoutNanos) {
