@@ -16,6 +16,7 @@ import dev.dualstore.Read;
 import dev.dualstore.Redactor;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.Stage;
+import dev.dualstore.Write;
 import dev.dualstore.backfill.Backfill;
 import dev.dualstore.backfill.BackfillResult;
 import dev.dualstore.backfill.CatchUp;
@@ -927,6 +928,56 @@ class GuideExamplesTest {
                 .meterRegistry(registry)
                 .run();
         System.out.println(copied.rowsCopied() + " rows, " + copied.keysToCheck().size() + " keys to check");
+    }
+
+    // ------------------------------------------------------------------ guide 3: reader and writer parts
+
+    /** Twitch's split: the code that reads gets a reader, the code that writes a writer. */
+    interface FollowReader {
+        @Read
+        List<Follow> followers(@Key String channel, int limit);
+    }
+
+    interface FollowWriter {
+        @Write
+        void follow(String from, @Key String to, OffsetDateTime at);
+    }
+
+    interface FollowParts extends FollowReader, FollowWriter {}
+
+    /** One store's two parts over one map of followers by channel. */
+    private static Object[] parts(Map<String, List<Follow>> rows) {
+        FollowReader reader = (channel, limit) -> rows.getOrDefault(channel, List.of()).stream().limit(limit).toList();
+        FollowWriter writer = (from, to, at) -> rows.merge(to, List.of(new Follow(from, to, at)),
+                (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+        return new Object[] {reader, writer};
+    }
+
+    @Test
+    void readerAndWriterParts() {
+        Map<String, List<Follow>> oldRows = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, List<Follow>> newRows = new java.util.concurrent.ConcurrentHashMap<>();
+        Object[] oldParts = parts(oldRows);
+        Object[] newParts = parts(newRows);
+        Object oldReader = oldParts[0];
+        Object oldWriter = oldParts[1];
+        Object newReader = newParts[0];
+        Object newWriter = newParts[1];
+        MirroringBackend<FollowParts> backend = MirroringBackend.builder(FollowParts.class)
+                .primary("old", oldReader, oldWriter)     // each method runs on the part that implements its interface
+                .secondary("new", newReader, newWriter)
+                .meterRegistry(registry)
+                .build();
+        FollowReader reader = backend.proxy(FollowReader.class);   // for the code that reads
+        FollowWriter writer = backend.proxy(FollowWriter.class);   // for the code that writes
+        track(backend);
+        writer.follow("alice", "channel-1", AT);
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(reader.followers("channel-1", 10)).extracting(Follow::from).containsExactly("alice");
+        backend.promote("new");                                    // one switch for both
+        assertThat(backend.drain(DRAIN)).isTrue();
+        assertThat(newRows).isEqualTo(oldRows);
+        assertThat(meters.comparisons("match")).isEqualTo(1);
     }
 
     // ------------------------------------------------------------------ guide 16: catching up by updated-at
