@@ -114,9 +114,10 @@ public final class MirroringEngine<T> {
             for (Object object : objects) {
                 String earlier = seen.putIfAbsent(object, e.getKey());
                 if (earlier != null) {
-                    throw new IllegalArgumentException("stores '" + earlier + "' and '" + e.getKey() + "' share the object "
-                            + object.getClass().getName() + "; every write would be applied to it twice. Give each store"
-                            + " its own instance");
+                    String what = object == e.getValue() && object == all.get(earlier) ? "are the same object"
+                            : "share the object " + object.getClass().getName();
+                    throw new IllegalArgumentException("stores '" + earlier + "' and '" + e.getKey() + "' " + what
+                            + "; every write would be applied to it twice. Give each store its own instance");
                 }
             }
         }
