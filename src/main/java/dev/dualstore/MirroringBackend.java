@@ -333,6 +333,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private final Map<String, Function<Object, ?>> resultKeys = new LinkedHashMap<>();
         private final Map<String, BiFunction<Object[], Object, Object[]>> secondaryArguments = new LinkedHashMap<>();
         private final Set<String> comparedWriteResults = new LinkedHashSet<>();
+        private Boolean snapshotAllReads;
+        private final Set<String> snapshots = new LinkedHashSet<>();
         private Boolean classifyByName;
         private final Map<String, List<Class<? extends Throwable>>> expected = new LinkedHashMap<>();
         private final Map<String, ResultComparator> comparators = new LinkedHashMap<>();
@@ -634,6 +636,44 @@ public final class MirroringBackend<T> implements AutoCloseable {
             Objects.requireNonNull(arguments, "arguments");
             if (secondaryArguments.putIfAbsent(method, arguments) != null) {
                 throw new IllegalStateException("secondaryArguments of '" + method + "' was already set");
+            }
+            return this;
+        }
+
+        /**
+         * Takes a snapshot of every read's answer when the primary returns it, so that what the
+         * caller then does to the objects it got (sets a field, adds to a list) cannot turn a
+         * match into a mismatch. The snapshot is an immutable tree of the answer's values, read
+         * from its fields (no getter, accessor or constructor of yours runs), not a copy of your
+         * objects; see {@link dev.dualstore.compare.DeepComparator#snapshot(Object)}. It costs the
+         * caller a walk of the answer (about 20 ns per object or element; {@code docs/benchmarks.md}).
+         * Needs comparators that compare snapshots: {@link ResultComparator#deep()} with its
+         * options, and comparators built from it with {@code after(...)}.
+         *
+         * @return this builder
+         */
+        public Builder<T> snapshotResults() {
+            requireUnset(snapshotAllReads, "snapshotResults()");
+            snapshotAllReads = Boolean.TRUE;
+            return this;
+        }
+
+        /**
+         * {@link #snapshotResults()} for these reads only.
+         *
+         * @param methods read methods' names
+         * @return this builder
+         */
+        public Builder<T> snapshotResults(String... methods) {
+            if (methods.length == 0) {
+                throw new IllegalArgumentException("snapshotResults(...) with names needs at least one; snapshotResults()"
+                        + " covers every read");
+            }
+            for (String method : methods) {
+                requireText(method, "method");
+                if (!snapshots.add(method)) {
+                    throw new IllegalStateException("snapshotResults of '" + method + "' was already set");
+                }
             }
             return this;
         }
@@ -1009,7 +1049,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
                             Map.copyOf(keyFunctions), Map.copyOf(resultKeys), Map.copyOf(expected),
                             comparator != null ? comparator : ResultComparator.deepEquals(), Map.copyOf(comparators),
                             sampleRate != null ? sampleRate : 100.0, Map.copyOf(methodSampleRates),
-                            Map.copyOf(secondaryArguments), Set.copyOf(comparedWriteResults)),
+                            Map.copyOf(secondaryArguments), Set.copyOf(comparedWriteResults),
+                            snapshotAllReads != null, Set.copyOf(snapshots)),
                     new EngineConfig.Dispatch(executor, threads != null ? threads : 0,
                             maxPending != null ? maxPending : 65_536,
                             timeout != null ? timeout : Duration.ofSeconds(1),

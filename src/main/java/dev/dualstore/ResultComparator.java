@@ -44,6 +44,18 @@ public interface ResultComparator {
     }
 
     /**
+     * Whether this comparator compares {@link DeepComparator#snapshot snapshots} of answers as it
+     * would the answers, as {@code snapshotResults} needs. False by default: a comparator of your
+     * own reads your types, which a snapshot replaces. {@link #deep()} and comparators built from
+     * it with {@link #after(Normalizer)} do.
+     *
+     * @return whether it compares snapshots
+     */
+    default boolean comparesSnapshots() {
+        return false;
+    }
+
+    /**
      * Applies {@code normalizer} to both answers, then this comparator: Twitch's comparison
      * preprocessors, for example timestamps moved to UTC.
      *
@@ -62,6 +74,16 @@ public interface ResultComparator {
             @Override
             public Diagnosis diagnose(Object primary, Object secondary) {
                 return self.diagnose(normalizer.normalize(primary), normalizer.normalize(secondary));
+            }
+
+            @Override
+            public boolean comparesSnapshots() {
+                return self.comparesSnapshots();
+            }
+
+            @Override
+            public String toString() {
+                return "(" + self + ").after(a normalizer)";
             }
         };
     }

@@ -234,7 +234,7 @@ final class Comparison {
         Frame frame = switch (shape) {
             case SET -> new Multiset(this, new ArrayList<>((Set<?>) x), new ArrayList<>((Set<?>) y), false);
             case MAP -> new Frame.ByKey((Map<?, ?>) x, (Map<?, ?>) y);
-            case RECORD -> new Frame.ByMember(rules, x.getClass());
+            case RECORD -> new Frame.ByMember(rules, Shape.typeOf(x));
             case FIELDS -> new Frame.ByMember(rules, byFields);
             default -> new Frame.InOrder(shape.parts(x), shape.parts(y));
         };

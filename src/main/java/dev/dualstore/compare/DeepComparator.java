@@ -51,6 +51,28 @@ public final class DeepComparator implements ResultComparator {
                 : Comparison.equal(primary, secondary, rules);
     }
 
+    /** {@inheritDoc} True: a snapshot is compared as the answer it was taken of. */
+    @Override
+    public boolean comparesSnapshots() {
+        return true;
+    }
+
+    /**
+     * The answer's values now, as an immutable tree that later changes to the answer cannot reach,
+     * which every {@code DeepComparator} compares as it would the answer. Objects compared by
+     * fields and records become nodes of their fields' values, read by reflection (no getter,
+     * accessor or constructor runs); collections, maps, optionals, arrays and {@code Date}s are
+     * copied; strings, numbers, enums, {@code java.time} values and objects with their own
+     * {@code equals} are kept as they are, as are lazy values never loaded (never loaded here).
+     * Shared parts stay shared and cycles stay cycles. Runs on the calling thread; threadsafe.
+     *
+     * @param answer an answer, may be null
+     * @return its snapshot; {@code answer} itself when it has no parts to freeze
+     */
+    public static Object snapshot(Object answer) {
+        return Snapshot.of(answer);
+    }
+
     /** Explains a mismatch with {@link Diagnosis#of(Object, Object)}, under this comparator's options. */
     @Override
     public Diagnosis diagnose(Object primary, Object secondary) {

@@ -141,11 +141,11 @@ public record Diagnosis(MismatchKind kind, String difference, String path) {
                 return ofMembers(primary, secondary, type, rules);
             }
         }
-        if (primary.getClass() != secondary.getClass()) {
+        if (Shape.typeOf(primary) != Shape.typeOf(secondary)) {
             return typeDiffers(primary, secondary);
         }
-        if (primary instanceof Record) {
-            return ofMembers(primary, secondary, primary.getClass(), rules);
+        if (Shape.of(primary) == Shape.RECORD) {
+            return ofMembers(primary, secondary, Shape.typeOf(primary), rules);
         }
         if (sameInstantOtherZone(primary, secondary)) {
             return new Diagnosis(MismatchKind.VALUE, "same instant in another time zone");
@@ -153,7 +153,7 @@ public record Diagnosis(MismatchKind kind, String difference, String path) {
         if (Comparison.equal(primary, secondary, rules)) {
             return new Diagnosis(MismatchKind.VALUE, "equal by structure; the comparator disagreed");
         }
-        String unreadable = Members.unreadable(primary.getClass());
+        String unreadable = Members.unreadable(Shape.typeOf(primary));
         return new Diagnosis(MismatchKind.VALUE, typeName(primary) + " values differ"
                 + (unreadable != null ? " (" + unreadable + ")" : ""));
     }
@@ -280,7 +280,7 @@ public record Diagnosis(MismatchKind kind, String difference, String path) {
         if (p != null && s != null) {
             Shape shape = Shape.of(p);
             boolean container = shape.container() && shape != Shape.FIELDS && shape != Shape.RECORD;
-            if (shape == Shape.of(s) && (container ? shape.size(p) == shape.size(s) : p.getClass() == s.getClass())) {
+            if (shape == Shape.of(s) && (container ? shape.size(p) == shape.size(s) : Shape.typeOf(p) == Shape.typeOf(s))) {
                 return "";
             }
         }

@@ -84,6 +84,9 @@ final class Members {
 
     /** The value of member {@code i} of {@code value}, an instance of this class or a subclass. */
     Object read(Object value, int i) {
+        if (value instanceof Snapshot.Node node) {
+            return node.values[i]; // a superclass's members come first, so its indexes hold in a subclass's node
+        }
         if (components != null) {
             return Records.component(value, components[i]);
         }

@@ -159,7 +159,7 @@ final class Rules {
         if (value == null || types.length == 0) {
             return false;
         }
-        Class<?> type = Lazy.shownClass(value.getClass());
+        Class<?> type = Lazy.shownClass(Shape.typeOf(value));
         for (Class<?> t : types) {
             if (t.isAssignableFrom(type)) {
                 return true;
@@ -175,8 +175,8 @@ final class Rules {
      * {@code Object}, else the closest superclass they share, if that is compared by fields.
      */
     Class<?> comparedClass(Object x, Object y, Class<?> declared) {
-        Class<?> a = x.getClass();
-        Class<?> b = y.getClass();
+        Class<?> a = Shape.typeOf(x);
+        Class<?> b = Shape.typeOf(y);
         if (!declaredTypes) {
             return a == b ? a : null;
         }

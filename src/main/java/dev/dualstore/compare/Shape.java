@@ -73,8 +73,16 @@ enum Shape {
         if (value == null) {
             return LEAF;
         }
+        if (value instanceof Snapshot.Node node) {
+            return OF_CLASS.get(node.type).shape;
+        }
         Classified classified = OF_CLASS.get(value.getClass());
         return classified.lazy && Lazy.unloaded(value) ? UNLOADED : classified.shape;
+    }
+
+    /** The class {@code value} stands for: a snapshot node's type, else its own class. */
+    static Class<?> typeOf(Object value) {
+        return value instanceof Snapshot.Node node ? node.type : value.getClass();
     }
 
     private static Shape classify(Class<?> type) {
@@ -102,7 +110,7 @@ enum Shape {
      * structural one. Null is plain.
      */
     static boolean isPlain(Object value) {
-        return value == null || OF_CLASS.get(value.getClass()).plain;
+        return value == null || OF_CLASS.get(typeOf(value)).plain;
     }
 
     /** Whether values of this shape have parts to walk into: containers, records and objects compared by fields. */
@@ -117,7 +125,7 @@ enum Shape {
     boolean partwise(Object a, Object b) {
         return switch (this) {
             case LEAF, UNLOADED, FIELDS -> false;
-            case RECORD -> a.getClass() == b.getClass();
+            case RECORD -> typeOf(a) == typeOf(b);
             default -> true;
         };
     }
@@ -135,7 +143,7 @@ enum Shape {
             case LIST, SET, SEQUENCE -> ((Collection<?>) value).size();
             case MAP -> ((Map<?, ?>) value).size();
             case OPTIONAL -> ((Optional<?>) value).isPresent() ? 1 : 0;
-            case RECORD -> Records.components(value.getClass()).length;
+            case RECORD -> Records.components(typeOf(value)).length;
         };
     }
 
@@ -150,7 +158,8 @@ enum Shape {
             case LIST, SET, SEQUENCE -> ((Collection<?>) value).iterator();
             case MAP -> ((Map<?, ?>) value).entrySet().iterator();
             case OPTIONAL -> ((Optional<?>) value).stream().iterator();
-            case RECORD -> new Indexed(value, Records.components(value.getClass()).length);
+            case RECORD -> value instanceof Snapshot.Node node ? Arrays.asList(node.values).iterator()
+                    : new Indexed(value, Records.components(value.getClass()).length);
         };
     }
 
@@ -160,7 +169,7 @@ enum Shape {
      */
     String[] names(Object value) {
         return switch (this) {
-            case RECORD -> Records.names(value.getClass());
+            case RECORD -> Records.names(typeOf(value));
             case OPTIONAL -> OPTIONAL_NAME;
             default -> null;
         };

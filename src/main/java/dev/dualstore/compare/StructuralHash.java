@@ -118,15 +118,15 @@ final class StructuralHash {
 
     /** The hash of an object compared by fields; see the class comment. */
     private int fieldsHash(Object value) {
-        Class<?> type = value.getClass();
+        Class<?> type = Shape.typeOf(value);
         if (rules.declaredTypes) {
             while (type.getSuperclass() != Object.class) {
                 type = type.getSuperclass();
             }
         }
         Members members = Members.of(type);
-        boolean[] ignored = rules.ignored(value.getClass());
-        Members own = Members.of(value.getClass());
+        boolean[] ignored = rules.ignored(Shape.typeOf(value));
+        Members own = Members.of(Shape.typeOf(value));
         int hash = rules.declaredTypes ? 0 : type.hashCode();
         // A superclass's fields come first in its subclasses' members, so index i is the same field.
         for (int i = 0; i < members.size(); i++) {
@@ -147,8 +147,8 @@ final class StructuralHash {
         if (shape != Shape.RECORD || !rules.ignoresAny()) {
             return shape.parts(value);
         }
-        Members members = Members.of(value.getClass());
-        boolean[] ignored = rules.ignored(value.getClass());
+        Members members = Members.of(Shape.typeOf(value));
+        boolean[] ignored = rules.ignored(Shape.typeOf(value));
         List<Object> kept = new ArrayList<>(members.size());
         for (int i = 0; i < members.size(); i++) {
             if (!ignored[i] && !rules.mayIgnoreByPath(members.names[i])) {
@@ -164,7 +164,7 @@ final class StructuralHash {
     /** The hash of a container seen no deeper: only what equal values certainly share. */
     private static int shapeHash(Object value, Shape shape) {
         return switch (shape) {
-            case RECORD -> value.getClass().hashCode();
+            case RECORD -> Shape.typeOf(value).hashCode();
             case FIELDS, UNLOADED -> 1;
             // Equal containers have equal sizes; an empty Optional has size 0, a present one 1.
             default -> shape.size(value);
@@ -221,7 +221,7 @@ final class StructuralHash {
             this.parts = parts;
             this.hash = switch (shape) {
                 case ARRAY, LIST, SEQUENCE -> 1;
-                case RECORD -> value.getClass().hashCode();
+                case RECORD -> Shape.typeOf(value).hashCode();
                 default -> 0;
             };
         }

@@ -216,6 +216,9 @@ final class Walker {
                     asMap.put(names[i], rebuilt.get(i));
                 }
             }
+            if (!dropped && value instanceof Snapshot.Node node) {
+                return Snapshot.rebuilt(node, rebuilt.toArray()); // a snapshot stays a snapshot
+            }
             if (!dropped) {
                 Object record = Records.rebuild(value.getClass(), rebuilt.toArray());
                 if (record != null) {
@@ -225,7 +228,7 @@ final class Walker {
             // A record that lost components, or whose rewritten parts no longer fit its
             // constructor, is compared as a map of what is left, tagged with its type so two
             // types never match.
-            asMap.put("@type", value.getClass().getName());
+            asMap.put("@type", Shape.typeOf(value).getName());
             return asMap;
         }
     }

@@ -63,7 +63,7 @@ record Where(String text, String path, String notCompared) {
         if (value == null) {
             return "null";
         }
-        Class<?> type = Lazy.shownClass(value.getClass());
+        Class<?> type = Lazy.shownClass(Shape.typeOf(value));
         String simple = type.getSimpleName();
         // Anonymous and hidden classes have no simple name; the binary name is still value-free.
         String name = simple.isEmpty() ? type.getName() : simple;

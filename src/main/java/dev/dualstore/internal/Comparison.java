@@ -1,6 +1,7 @@
 package dev.dualstore.internal;
 
 import dev.dualstore.MismatchKind;
+import dev.dualstore.compare.DeepComparator;
 import dev.dualstore.compare.Diagnosis;
 
 /**
@@ -36,6 +37,9 @@ record Comparison(Result result, Diagnosis diagnosis) {
             return ofExceptions(p, primaryThrew, secondaryThrew, primary, answer);
         }
         try {
+            if (p.snapshots) {
+                answer = DeepComparator.snapshot(answer); // both sides alike, as the comparator expects
+            }
             if (p.comparator.equivalent(primary, answer)) {
                 return MATCHED;
             }

@@ -69,13 +69,15 @@ public record EngineConfig<T>(Stores<T> stores, Methods methods, Dispatch dispat
      * @param sampleRates          sample rates by method name, in percent
      * @param secondaryArguments   what secondaries receive instead of the primary's arguments, by method name
      * @param comparedWriteResults writes whose results are compared
+     * @param snapshotAllReads     whether every read's answer is snapshotted when it returns
+     * @param snapshots            reads whose answers are snapshotted when they return, by name
      */
     public record Methods(Map<String, Kind> classified, boolean classifyByName, Map<String, int[]> keys,
             Map<String, Function<Object[], ?>> keyFunctions, Map<String, Function<Object, ?>> resultKeys,
             Map<String, List<Class<? extends Throwable>>> expected,
             ResultComparator comparator, Map<String, ResultComparator> comparators, double sampleRate,
             Map<String, Double> sampleRates, Map<String, BiFunction<Object[], Object, Object[]>> secondaryArguments,
-            Set<String> comparedWriteResults) {}
+            Set<String> comparedWriteResults, boolean snapshotAllReads, Set<String> snapshots) {}
 
     /**
      * How secondary work runs.

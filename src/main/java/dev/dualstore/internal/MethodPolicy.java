@@ -50,6 +50,8 @@ final class MethodPolicy {
     MethodMeters[] meters;
     /** For an unclassified default method: its body, {@code (Object proxy, Object[] args)Object}; set once at build. */
     MethodHandle defaultBody;
+    /** For a read: whether its answers are snapshotted when the primary returns them. Set once by {@link MethodTable}. */
+    boolean snapshots;
     /** Position in the method table, dense from 0; indexes a store's parts. Set once by {@link MethodTable}. */
     int index;
     /** Calls mirrored per million, or {@link #INHERIT} to use the backend's rate. */

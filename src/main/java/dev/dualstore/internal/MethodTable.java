@@ -51,6 +51,7 @@ final class MethodTable {
         requireKnown(byName, config.resultKeys().keySet(), "keyFromResult(...)");
         requireKnown(byName, config.secondaryArguments().keySet(), "secondaryArguments(...)");
         requireKnown(byName, config.comparedWriteResults(), "compareWriteResults(...)");
+        requireKnown(byName, config.snapshots(), "snapshotResults(...)");
         requireKnown(byName, config.expected().keySet(), "expected(...)");
         requireKnown(byName, config.comparators().keySet(), "comparator(...)");
         requireKnown(byName, config.sampleRates().keySet(), "sampleRate(...)");
@@ -91,6 +92,17 @@ final class MethodTable {
         for (String name : config.comparedWriteResults()) {
             if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.WRITE)) {
                 throw new IllegalArgumentException("compareWriteResults(\"" + name + "\") is set, but " + name + " is not a write");
+            }
+        }
+        for (String name : config.snapshots()) {
+            if (byName.get(name).stream().noneMatch(m -> policies.get(m).dispatch == MethodPolicy.Dispatch.READ)) {
+                throw new IllegalArgumentException("snapshotResults(\"" + name + "\") is set, but " + name + " is not a read");
+            }
+        }
+        for (MethodPolicy p : policies.values()) {
+            if (p.snapshots && !p.comparator.comparesSnapshots()) {
+                throw new IllegalArgumentException("snapshotResults covers " + p.name + ", whose comparator (" + p.comparator
+                        + ") cannot compare snapshots; use ResultComparator.deep() with its options, or leave " + p.name + " out");
             }
         }
         for (String name : config.sampleRates().keySet()) {
@@ -238,6 +250,8 @@ final class MethodTable {
         if (rate != null) {
             policy.samplePerMillion = perMillion(rate);
         }
+        policy.snapshots = dispatch == MethodPolicy.Dispatch.READ
+                && (config.snapshotAllReads() || config.snapshots().contains(name));
         return policy;
     }
 
@@ -253,6 +267,9 @@ final class MethodTable {
         }
         if (config.comparedWriteResults().contains(method)) {
             set.add("compareWriteResults(...)");
+        }
+        if (config.snapshots().contains(method)) {
+            set.add("snapshotResults(...)");
         }
         if (config.expected().containsKey(method)) {
             set.add("expected(...)");

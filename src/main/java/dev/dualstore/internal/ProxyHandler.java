@@ -4,6 +4,7 @@ import dev.dualstore.DualWriteException;
 import dev.dualstore.DualWriteFailure;
 import dev.dualstore.Ticker;
 import dev.dualstore.Weigher;
+import dev.dualstore.compare.DeepComparator;
 import dev.dualstore.spi.TransactionHook;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -110,16 +111,29 @@ final class ProxyHandler implements InvocationHandler {
             thrown = e.getCause();
         }
         long nanos = ticker.read() - start;
+        Object compared = p.snapshots && thrown == null ? snapshot(value) : value;
         if (tx != null) {
             // It may have read this transaction's own uncommitted writes: compared after the commit.
-            tx.deferRead(new TransactionBuffer.Deferred(p, args, key, hash, value, thrown, nanos, r));
+            tx.deferRead(new TransactionBuffer.Deferred(p, args, key, hash, compared, thrown, nanos, r));
         } else {
-            handOffRead(new Observation(p, args, key, hash, value, thrown, nanos, r, stamp, weigh(p, args, value)), readers);
+            handOffRead(new Observation(p, args, key, hash, compared, thrown, nanos, r, stamp, weigh(p, args, value)), readers);
         }
         if (thrown != null) {
             throw thrown;
         }
         return value;
+    }
+
+    /**
+     * The answer frozen as it is now, so the caller may change it; the answer itself if it changed
+     * under the walk (another thread at work on it), which is then compared as without a snapshot.
+     */
+    private static Object snapshot(Object value) {
+        try {
+            return DeepComparator.snapshot(value);
+        } catch (RuntimeException | StackOverflowError e) {
+            return value;
+        }
     }
 
     private void handOffRead(Observation o, Store[] readers) {

@@ -140,6 +140,23 @@ class HibernateLazyValuesTest {
     }
 
     @Test
+    void aSnapshotKeepsUnloadedValuesUnloadedAndComparesAsTheEntity() {
+        Owner jpa = detachedOwner();
+        Pet leo = detachedPet(); // its owner is a proxy never loaded
+        Object owner = DeepComparator.snapshot(jpa);
+        Object pet = DeepComparator.snapshot(leo);
+        DeepComparator comparator = ResultComparator.deep();
+
+        assertThat(Hibernate.isInitialized(jpa.pets)).isFalse();
+        assertThat(Hibernate.isInitialized(leo.owner)).isFalse();
+        assertThat(comparator.equivalent(owner, DeepComparator.snapshot(jdbcGeorge()))).isTrue();
+        assertThat(comparator.notCompared(owner, DeepComparator.snapshot(jdbcGeorge()))).containsExactly("pets");
+        assertThat(comparator.equivalent(pet, DeepComparator.snapshot(jdbcGeorge().pets.get(0)))).isTrue();
+        assertThat(comparator.notCompared(pet, DeepComparator.snapshot(jdbcGeorge().pets.get(0)))).containsExactly("owner");
+        assertThat(Hibernate.isInitialized(leo.owner)).isFalse();
+    }
+
+    @Test
     void anUnloadedProxyIsNeverTouchedAndReportedAsNotCompared() {
         Pet jpa = detachedPet();
         Pet jdbc = jdbcGeorge().pets.get(0);
