@@ -64,7 +64,7 @@ public final class DeepComparator implements ResultComparator {
      * accessor or constructor runs); collections, maps, optionals, arrays and {@code Date}s are
      * copied; strings, numbers, enums, {@code java.time} values and objects with their own
      * {@code equals} are kept as they are, as are lazy values never loaded (never loaded here).
-     * Shared parts stay shared and cycles stay cycles. Runs on the calling thread; threadsafe.
+     * Objects met twice stay one node, and cycles through them stay cycles; a collection met twice is copied twice. Runs on the calling thread; threadsafe.
      *
      * @param answer an answer, may be null
      * @return its snapshot; {@code answer} itself when it has no parts to freeze

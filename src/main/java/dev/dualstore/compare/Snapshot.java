@@ -23,8 +23,10 @@ import java.util.Optional;
  * sets, maps, optionals and arrays are copied, their elements snapshotted; {@code java.util.Date}
  * is copied. Everything else is kept as it is: strings, numbers, enums, {@code java.time}, and
  * objects of classes with their own {@code equals}, which are compared with it later. A lazy
- * value never loaded is kept too, unloaded, and never loaded here. Shared parts stay shared and
- * cycles stay cycles. Works on an explicit stack, so a deep answer costs heap, not thread stack.
+ * value never loaded is kept too, unloaded, and never loaded here. An object met twice stays one
+ * node, so cycles through objects stay cycles; a collection met twice is copied twice, and one
+ * that holds itself directly ends in {@link Walker#CYCLE}. Members declared with a final JDK type
+ * (a {@code String}, a {@code Long}, an {@code Instant}) are copied without a look. Works on an explicit stack, so a deep answer costs heap, not thread stack.
  * Not threadsafe: {@link #of} makes a new instance for every call; the tree it returns is
  * immutable and threadsafe.
  */
@@ -95,7 +97,7 @@ final class Snapshot {
         }
     }
 
-    private final IdentityHashMap<Object, Object> done = new IdentityHashMap<>();
+    private final IdentityHashMap<Object, Object> done = new IdentityHashMap<>(64);
     private final ArrayDeque<Pending> stack = new ArrayDeque<>();
 
     private Snapshot() {
@@ -112,74 +114,113 @@ final class Snapshot {
             Pending top = stack.peek();
             if (top.next < top.parts.length) {
                 int i = top.next++;
-                Object part = visit(top.parts[i]);
-                if (part == PUSHED) {
-                    top.next--; // come back to this part once its own parts are done
+                if (top.parts[i] == SET) {
                     continue;
                 }
-                top.parts[i] = part;
+                Object part = visit(top.parts[i]);
+                if (part != PUSHED) {
+                    top.parts[i] = part;
+                } // else its snapshot lands in parts[i] once its own parts are done
                 continue;
             }
             stack.pop();
             Object built = build(top);
-            done.put(top.original, built);
-            if (stack.isEmpty()) {
+            Pending parent = stack.peek();
+            if (parent == null) {
                 result = built;
+            } else {
+                parent.parts[parent.next - 1] = built;
             }
         }
         return result;
     }
 
     private static final Object PUSHED = new Object();
-    private static final Object IN_PROGRESS = new Object();
+    /** A node's part already in place: a member whose declared type only holds leaves. */
+    private static final Object SET = new Object();
+
+    /** Per class: which members are declared with a type whose values are always kept as they are. */
+    private static final ClassValue<boolean[]> LEAF_MEMBERS = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            Class<?>[] types = Members.of(type).types;
+            boolean[] leaves = new boolean[types.length];
+            for (int i = 0; i < types.length; i++) {
+                Class<?> t = types[i];
+                leaves[i] = t.isPrimitive() || (java.lang.reflect.Modifier.isFinal(t.getModifiers()) && !t.isArray()
+                        && Members.isJdk(t) && !java.util.Date.class.isAssignableFrom(t)
+                        && !java.util.Collection.class.isAssignableFrom(t) && !Map.class.isAssignableFrom(t)
+                        && t != Optional.class && !t.isRecord()) || t.isEnum();
+            }
+            return leaves;
+        }
+    };
 
     /**
      * The snapshot of {@code value} if it needs no walk, or one already made (a node may still be
      * filling: that is a cycle, and the node closes it); otherwise pushes it and answers {@link #PUSHED}.
      */
     private Object visit(Object value) {
-        if (value == null) {
-            return null;
-        }
-        Object seen = done.get(value);
-        if (seen == IN_PROGRESS) {
-            return Walker.CYCLE; // a collection that holds itself
-        }
-        if (seen != null) {
-            return seen;
-        }
-        if (value instanceof java.util.Date date) {
-            return date.clone();
+        if (value == null || value instanceof Node) {
+            return value;
         }
         Shape shape = Shape.of(value);
-        if (!shape.container() || value instanceof Node) {
-            return value;
+        if (!shape.container()) {
+            // Leaves are never shared state worth tracking: kept (or, for a Date, copied) as met.
+            return value instanceof java.util.Date date ? date.clone() : value;
+        }
+        if (shape == Shape.FIELDS || shape == Shape.RECORD) {
+            Object seen = done.get(value);
+            if (seen != null) {
+                return seen; // shared, or a cycle that this node closes
+            }
+        } else {
+            for (Pending p : stack) {
+                if (p.original == value) {
+                    return Walker.CYCLE; // a collection that holds itself, with no object between
+                }
+            }
         }
         Object[] parts;
         Node node = null;
         switch (shape) {
             case FIELDS -> {
                 Members members = Members.of(value.getClass());
+                boolean[] leaves = LEAF_MEMBERS.get(value.getClass());
                 parts = new Object[members.size()];
-                for (int i = 0; i < parts.length; i++) {
-                    parts[i] = members.read(value, i); // a field read: no code of the answer's runs
-                }
                 node = new Node(value.getClass(), parts.length);
+                for (int i = 0; i < parts.length; i++) {
+                    Object field = members.read(value, i); // a field read: no code of the answer's runs
+                    if (leaves[i]) {
+                        node.values[i] = field;
+                        parts[i] = SET;
+                    } else {
+                        parts[i] = field;
+                    }
+                }
             }
             case RECORD -> {
                 Field[] fields = RECORD_FIELDS.get(value.getClass());
                 if (fields == null) {
                     return value; // its fields are closed to dualstore: compared as it is, later
                 }
+                boolean[] leaves = LEAF_MEMBERS.get(value.getClass());
                 parts = new Object[fields.length];
+                node = new Node(value.getClass(), parts.length);
                 for (int i = 0; i < fields.length; i++) {
+                    Object component;
                     try {
-                        parts[i] = fields[i].get(value);
+                        component = fields[i].get(value);
                     } catch (IllegalAccessException e) {
                         return value;
                     }
+                    if (leaves[i]) {
+                        node.values[i] = component;
+                        parts[i] = SET;
+                    } else {
+                        parts[i] = component;
+                    }
                 }
-                node = new Node(value.getClass(), parts.length);
             }
             case ARRAY -> {
                 if (Shape.isPrimitiveArray(value)) {
@@ -205,8 +246,9 @@ final class Snapshot {
             case OPTIONAL -> parts = new Object[] {((Optional<?>) value).orElse(null)};
             default -> parts = ((Collection<?>) value).toArray();
         }
-        // Before its parts: a part that refers back to a node closes the cycle with it.
-        done.put(value, node != null ? node : IN_PROGRESS);
+        if (node != null) {
+            done.put(value, node); // before its parts: a part that refers back to it closes the cycle
+        }
         stack.push(new Pending(value, shape, parts, node));
         return PUSHED;
     }
@@ -215,7 +257,11 @@ final class Snapshot {
         Object[] parts = p.parts;
         switch (p.shape) {
             case FIELDS, RECORD -> {
-                System.arraycopy(parts, 0, p.node.values, 0, parts.length);
+                for (int i = 0; i < parts.length; i++) {
+                    if (parts[i] != SET) {
+                        p.node.values[i] = parts[i];
+                    }
+                }
                 return p.node;
             }
             case ARRAY -> {
