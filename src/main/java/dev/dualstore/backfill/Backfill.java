@@ -7,9 +7,7 @@ import dev.dualstore.table.Table;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -99,16 +97,14 @@ public final class Backfill {
         MirroringBackend<?> backend;
         String store;
         LiveWrites liveWrites;
-        private final Set<String> set = new HashSet<>();
+        private final Options options = new Options();
 
         private Builder(Table source) {
             this.source = source;
         }
 
         private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " is already set");
-            }
+            options.once(option);
         }
 
         /** The table to copy into; required. */
@@ -131,20 +127,14 @@ public final class Backfill {
         /** Rows per chunk (and per page of a re-read chunk); default 10,000. */
         public Builder chunkRows(int chunkRows) {
             once("chunkRows");
-            if (chunkRows < 1) {
-                throw new IllegalArgumentException("chunkRows must be at least 1, was " + chunkRows);
-            }
-            this.chunkRows = chunkRows;
+            this.chunkRows = Options.rows("chunkRows", chunkRows);
             return this;
         }
 
         /** The most rows per second this run writes, over all its workers; 0 (the default) for no limit. */
         public Builder maxRowsPerSecond(long maxRowsPerSecond) {
             once("maxRowsPerSecond");
-            if (maxRowsPerSecond < 0) {
-                throw new IllegalArgumentException("maxRowsPerSecond must be 0 (unthrottled) or more, was " + maxRowsPerSecond);
-            }
-            this.maxRowsPerSecond = maxRowsPerSecond;
+            this.maxRowsPerSecond = Options.rowsPerSecond(maxRowsPerSecond);
             return this;
         }
 
@@ -186,11 +176,7 @@ public final class Backfill {
          */
         public Builder job(String job) {
             once("job");
-            Objects.requireNonNull(job, "job");
-            if (job.isBlank() || job.length() > 200) {
-                throw new IllegalArgumentException("a job name is 1 to 200 characters, not blank: '" + job + "'");
-            }
-            this.job = job;
+            this.job = Options.job(job);
             return this;
         }
 
@@ -260,8 +246,7 @@ public final class Backfill {
             if (job != null) {
                 return job;
             }
-            String name = "backfill " + source.name() + " -> " + target.name();
-            return name.length() <= 200 ? name : name.substring(0, 200);
+            return Options.jobName("backfill", source.name(), target.name());
         }
 
         MeterRegistry registry() {

@@ -13,10 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.TemporalAccessor;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -243,16 +241,14 @@ public final class CatchUp implements AutoCloseable {
         MeterRegistry meterRegistry;
         Duration every = Duration.ofSeconds(10);
         Clock clock = Clock.systemUTC();
-        private final Set<String> set = new HashSet<>();
+        private final Options options = new Options();
 
         private Builder(Table source) {
             this.source = source;
         }
 
         private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " is already set");
-            }
+            options.once(option);
         }
 
         /** The table to copy into; required. */
@@ -318,20 +314,14 @@ public final class CatchUp implements AutoCloseable {
         /** Rows read and written at a time; default 5,000. */
         public Builder pageRows(int pageRows) {
             once("pageRows");
-            if (pageRows < 1) {
-                throw new IllegalArgumentException("pageRows must be at least 1, was " + pageRows);
-            }
-            this.pageRows = pageRows;
+            this.pageRows = Options.rows("pageRows", pageRows);
             return this;
         }
 
         /** The most rows per second a pass reads; 0 (the default) for no limit. */
         public Builder maxRowsPerSecond(long maxRowsPerSecond) {
             once("maxRowsPerSecond");
-            if (maxRowsPerSecond < 0) {
-                throw new IllegalArgumentException("maxRowsPerSecond must be 0 (unthrottled) or more, was " + maxRowsPerSecond);
-            }
-            this.maxRowsPerSecond = maxRowsPerSecond;
+            this.maxRowsPerSecond = Options.rowsPerSecond(maxRowsPerSecond);
             return this;
         }
 
@@ -352,11 +342,7 @@ public final class CatchUp implements AutoCloseable {
         /** The job's name in the checkpoints and the {@code job} tag of its meters; default {@code catch-up <source> -> <target>}. */
         public Builder job(String job) {
             once("job");
-            Objects.requireNonNull(job, "job");
-            if (job.isBlank() || job.length() > 200) {
-                throw new IllegalArgumentException("a job name is 1 to 200 characters, not blank: '" + job + "'");
-            }
-            this.job = job;
+            this.job = Options.job(job);
             return this;
         }
 
@@ -449,8 +435,7 @@ public final class CatchUp implements AutoCloseable {
             if (job != null) {
                 return job;
             }
-            String name = "catch-up " + source.name() + " -> " + target.name();
-            return name.length() <= 200 ? name : name.substring(0, 200);
+            return Options.jobName("catch-up", source.name(), target.name());
         }
 
         MeterRegistry registry() {

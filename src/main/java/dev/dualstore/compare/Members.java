@@ -82,6 +82,11 @@ final class Members {
         return names.length;
     }
 
+    /** The fields of a class compared by fields, made accessible, in member order; null for a record or a class compared with equals. */
+    Field[] fields() {
+        return fields;
+    }
+
     /** The value of member {@code i} of {@code value}, an instance of this class or a subclass. */
     Object read(Object value, int i) {
         if (value instanceof Snapshot.Node node) {

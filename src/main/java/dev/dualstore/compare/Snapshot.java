@@ -184,41 +184,27 @@ final class Snapshot {
         Object[] parts;
         Node node = null;
         switch (shape) {
-            case FIELDS -> {
-                Members members = Members.of(value.getClass());
-                boolean[] leaves = LEAF_MEMBERS.get(value.getClass());
-                parts = new Object[members.size()];
-                node = new Node(value.getClass(), parts.length);
-                for (int i = 0; i < parts.length; i++) {
-                    Object field = members.read(value, i); // a field read: no code of the answer's runs
-                    if (leaves[i]) {
-                        node.values[i] = field;
-                        parts[i] = SET;
-                    } else {
-                        parts[i] = field;
-                    }
-                }
-            }
-            case RECORD -> {
-                Field[] fields = RECORD_FIELDS.get(value.getClass());
+            case FIELDS, RECORD -> {
+                // Field reads: no getter or accessor of the answer's runs.
+                Field[] fields = shape == Shape.FIELDS ? Members.of(value.getClass()).fields() : RECORD_FIELDS.get(value.getClass());
                 if (fields == null) {
-                    return value; // its fields are closed to dualstore: compared as it is, later
+                    return value; // a record whose fields are closed to dualstore: compared as it is, later
                 }
                 boolean[] leaves = LEAF_MEMBERS.get(value.getClass());
                 parts = new Object[fields.length];
                 node = new Node(value.getClass(), parts.length);
                 for (int i = 0; i < fields.length; i++) {
-                    Object component;
+                    Object member;
                     try {
-                        component = fields[i].get(value);
+                        member = fields[i].get(value);
                     } catch (IllegalAccessException e) {
                         return value;
                     }
                     if (leaves[i]) {
-                        node.values[i] = component;
+                        node.values[i] = member;
                         parts[i] = SET;
                     } else {
-                        parts[i] = component;
+                        parts[i] = member;
                     }
                 }
             }

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.table.Checkpoints;
-import dev.dualstore.table.Columns;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
-import dev.dualstore.table.RowKey;
 import dev.dualstore.table.RowMapping;
 import dev.dualstore.table.SchemaChangedException;
 import dev.dualstore.table.Table;
@@ -24,9 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -144,15 +140,11 @@ class CatchUpTest {
         source.upsert(rows(0, 100));
         Checkpoints checkpoints = JdbcCheckpoints.in(databases.dataSource(Server.POSTGRESQL), "catchup_checkpoints");
         AtomicInteger upserts = new AtomicInteger();
-        Table failsOnThirdPage = new ForwardingTable(real) {
-            @Override
-            public void upsert(List<Row> rows) {
-                if (upserts.incrementAndGet() == 3) {
-                    throw new TableException(name(), "the target went away", null);
-                }
-                super.upsert(rows);
+        Table failsOnThirdPage = new BackfillTest.Wrapped(real, () -> {
+            if (upserts.incrementAndGet() == 3) {
+                throw new TableException(real.name(), "the target went away", null);
             }
-        };
+        });
 
         assertThatThrownBy(() -> CatchUp.from(source).to(failsOnThirdPage).changedAt("updated_at").job("items")
                 .since(T0.toInstant()).overlap(Duration.ZERO).pageRows(15).checkpoints(checkpoints).runOnce())
@@ -205,15 +197,11 @@ class CatchUpTest {
         JdbcTable real = items(Server.POSTGRESQL, false);
         source.upsert(rows(0, 10));
         AtomicBoolean down = new AtomicBoolean(true);
-        Table flaky = new ForwardingTable(real) {
-            @Override
-            public void upsert(List<Row> rows) {
-                if (down.get()) {
-                    throw new TableException(name(), "connection refused", null);
-                }
-                super.upsert(rows);
+        Table flaky = new BackfillTest.Wrapped(real, () -> {
+            if (down.get()) {
+                throw new TableException(real.name(), "connection refused", null);
             }
-        };
+        });
         CatchUp running = CatchUp.from(source).to(flaky).changedAt("updated_at").since(T0.toInstant()).job("flaky")
                 .every(Duration.ofHours(1)).start();
         try {
@@ -253,50 +241,11 @@ class CatchUpTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("fresh").hasMessageContaining("since(...)");
         assertThatThrownBy(() -> CatchUp.from(source).to(target).changedAt("updated_at").job("fresh").start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("since(...)");
-        assertThatThrownBy(() -> CatchUp.from(new ForwardingTable(source)).to(target).changedAt("updated_at").since(T0.toInstant())
+        assertThatThrownBy(() -> CatchUp.from(new BackfillTest.Wrapped(source, () -> { })).to(target).changedAt("updated_at").since(T0.toInstant())
                 .runOnce()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ChangeScanning");
         assertThatThrownBy(() -> CatchUp.from(source).overlap(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
         assertThatThrownBy(() -> CatchUp.from(source).pageRows(5).pageRows(6)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("pageRows");
-    }
-
-    /** A table that passes every call on; tests override what should fail. It cannot list changes. */
-    private static class ForwardingTable implements Table {
-        private final Table table;
-
-        ForwardingTable(Table table) {
-            this.table = table;
-        }
-
-        @Override
-        public String name() {
-            return table.name();
-        }
-
-        @Override
-        public Columns columns() {
-            return table.columns();
-        }
-
-        @Override
-        public List<Row> scan(KeyRange range, int limit) {
-            return table.scan(range, limit);
-        }
-
-        @Override
-        public Map<RowKey, Row> read(Collection<RowKey> keys) {
-            return table.read(keys);
-        }
-
-        @Override
-        public void upsert(List<Row> rows) {
-            table.upsert(rows);
-        }
-
-        @Override
-        public void delete(Collection<RowKey> keys) {
-            table.delete(keys);
-        }
     }
 }
