@@ -41,7 +41,8 @@ import java.util.Optional;
  *
  * <p>Run (the JDBC drivers on the class path): {@code java -Xmx256m -cp
  * target/benchmarks.jar:<pgjdbc.jar>:<mariadb.jar> dev.dualstore.bench.BackfillOfMillionRows 1000000 5 2
- * 10000} (rows, rounds, threads, chunk rows).
+ * 10000} (rows, rounds, threads, chunk rows); {@code -Dbench.only=dualstore} runs only the copies
+ * whose name has that text.
  */
 public final class BackfillOfMillionRows {
     private static final String SRC = "dualstore_b_src";
@@ -151,6 +152,9 @@ public final class BackfillOfMillionRows {
 
     /** Empties the target, copies, checks the copy against the source; keeps the seconds. */
     private void time(String what, boolean toPostgres, Copy copy) throws Exception {
+        if (!what.contains(System.getProperty("bench.only", ""))) {
+            return;
+        }
         Pool target = toPostgres ? pgDst : mariaDst;
         run(target, toPostgres ? "TRUNCATE follows" : "TRUNCATE TABLE follows");
         long start = System.nanoTime();
@@ -220,8 +224,9 @@ public final class BackfillOfMillionRows {
         for (Map.Entry<String, List<Double>> entry : seconds.entrySet()) {
             double median = median(entry.getValue());
             boolean toPostgres = entry.getKey().endsWith("PostgreSQL");
-            Double pgloader = toPostgres ? median(seconds.get("pgloader, MariaDB -> PostgreSQL")) : null;
-            double pipe = median(seconds.get(toPostgres ? "raw pipe, MariaDB -> PostgreSQL" : "raw pipe, PostgreSQL -> MariaDB"));
+            Double pgloader = toPostgres ? median(seconds.getOrDefault("pgloader, MariaDB -> PostgreSQL", List.of())) : null;
+            double pipe = median(seconds.getOrDefault(toPostgres ? "raw pipe, MariaDB -> PostgreSQL" : "raw pipe, PostgreSQL -> MariaDB",
+                    List.of()));
             System.out.printf("| %s | %.2f | %.2f | %.2f | %,.0f | %s | %.2f |%n", entry.getKey(), median,
                     entry.getValue().stream().mapToDouble(d -> d).min().orElse(0),
                     entry.getValue().stream().mapToDouble(d -> d).max().orElse(0), rows / median,
@@ -235,6 +240,9 @@ public final class BackfillOfMillionRows {
     private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }
