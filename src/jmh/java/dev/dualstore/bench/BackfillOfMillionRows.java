@@ -31,7 +31,8 @@ import java.util.Optional;
  * --batch | psql -c "COPY ... FROM STDIN"} MariaDB to PostgreSQL; dualstore and {@code psql -c "COPY
  * ... TO STDOUT" | mariadb -e "LOAD DATA LOCAL INFILE '/dev/stdin' ..."} back. Every copy is checked
  * afterwards: the target's row count and its {@link dev.dualstore.table.RangeHashing} hash (computed
- * in the database) must equal the source's. Prints a markdown table and dualstore's peak heap.
+ * in the database) must equal the source's. A first round warms up every copy and is not counted;
+ * PostgreSQL is checkpointed before each copy. Prints a markdown table and dualstore's peak heap.
  *
  * <p>Needs PostgreSQL at 127.0.0.1:5432 (postgres, trust) and MariaDB at 127.0.0.1:3306 (root, no
  * password, {@code local_infile} on), the {@code psql} and {@code mariadb} clients, and pgloader
@@ -66,6 +67,7 @@ public final class BackfillOfMillionRows {
     private final Map<String, List<Double>> seconds = new LinkedHashMap<>();
     private final List<Long> peakHeap = new ArrayList<>();
     private RangeHash sourceHash;
+    private boolean warmUp;
 
     private BackfillOfMillionRows(int rows, int threads, int chunkRows) {
         this.rows = rows;
@@ -92,7 +94,8 @@ public final class BackfillOfMillionRows {
                 "GRANT SELECT, SHOW VIEW ON " + SRC + ".* TO " + PGLOADER_USER);
         try {
             load();
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 0; round <= rounds; round++) {
+                warmUp = round == 0;
                 String job = "round-" + round;
                 time("dualstore, MariaDB -> PostgreSQL", true, () -> backfill(mariaSrc, pgDst, job));
                 time("pgloader, MariaDB -> PostgreSQL", true, this::pgloader);
@@ -103,7 +106,7 @@ public final class BackfillOfMillionRows {
                 time("raw pipe, PostgreSQL -> MariaDB", false, () -> shell(PG + " -d " + SRC + " -c 'COPY follows TO STDOUT' | "
                         + MARIA + " --local-infile=1 " + DST + " -e \"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE follows "
                         + "CHARACTER SET utf8mb4\""));
-                System.out.printf("round %d of %d done%n", round, rounds);
+                System.out.printf(warmUp ? "warm-up round done, not counted%n" : "round %d of %d done%n", round, rounds);
             }
             report();
         } finally {
@@ -128,7 +131,7 @@ public final class BackfillOfMillionRows {
                 + " timestamp '2020-01-01 00:00:00' + g * interval '1 second' + (g % 999983) * interval '1 microsecond',"
                 + " (ARRAY['active', 'muted', 'blocked'])[1 + g % 3],"
                 + " CASE WHEN g % 5 = 0 THEN NULL WHEN g % 17 = 0 THEN '' ELSE 'via ' || (g % 1000) || ' é' END"
-                + " FROM generate_series(0, " + (rows - 1) + ") g", "ANALYZE follows");
+                + " FROM generate_series(0, " + (rows - 1) + ") g", "VACUUM ANALYZE follows");
         run(mariaDst, MARIA_TABLE);
         run(pgDst, PG_TABLE);
         RangeHash maria = hash(mariaSrc);
@@ -157,6 +160,7 @@ public final class BackfillOfMillionRows {
         }
         Pool target = toPostgres ? pgDst : mariaDst;
         run(target, toPostgres ? "TRUNCATE follows" : "TRUNCATE TABLE follows");
+        run(pgDst, "CHECKPOINT"); // every copy starts with no dirty pages left by the one before
         long start = System.nanoTime();
         copy.run();
         double took = (System.nanoTime() - start) / 1e9;
@@ -164,8 +168,10 @@ public final class BackfillOfMillionRows {
         if (!copied.equals(sourceHash)) {
             throw new IllegalStateException(what + " copied " + copied + ", the source has " + sourceHash);
         }
-        seconds.computeIfAbsent(what, k -> new ArrayList<>()).add(took);
-        System.out.printf("%s: %.2f s, %,.0f rows/s, hash equal%n", what, took, rows / took);
+        if (!warmUp) {
+            seconds.computeIfAbsent(what, k -> new ArrayList<>()).add(took);
+        }
+        System.out.printf("%s: %.2f s, %,.0f rows/s, hash equal%s%n", what, took, rows / took, warmUp ? " (warm-up)" : "");
     }
 
     private void backfill(Pool source, Pool target, String job) {
@@ -181,7 +187,9 @@ public final class BackfillOfMillionRows {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        peakHeap.add(peak);
+        if (!warmUp) {
+            peakHeap.add(peak);
+        }
         if (result.rowsCopied() != rows) {
             throw new IllegalStateException("backfill copied " + result.rowsCopied() + " rows");
         }

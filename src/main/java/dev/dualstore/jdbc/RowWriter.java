@@ -98,10 +98,13 @@ final class RowWriter {
         return true;
     }
 
+    /** One COPY of every row, its text sent {@code batchRows} rows at a time. */
     private void copyIn(Connection connection, String copySql, List<Object[]> rows) throws SQLException {
-        for (int from = 0; from < rows.size(); from += batchRows) {
-            StringBuilder data = new StringBuilder();
-            for (Object[] values : rows.subList(from, Math.min(rows.size(), from + batchRows))) {
+        StringBuilder data = new StringBuilder();
+        int[] next = {0};
+        PgCopy.copyIn(connection, copySql, data, () -> {
+            int end = Math.min(rows.size(), next[0] + batchRows);
+            for (Object[] values : rows.subList(next[0], end)) {
                 for (int i = 0; i < values.length; i++) {
                     if (i > 0) {
                         data.append('\t');
@@ -110,8 +113,9 @@ final class RowWriter {
                 }
                 data.append('\n');
             }
-            PgCopy.copyIn(connection, copySql, data);
-        }
+            next[0] = end;
+            return end < rows.size();
+        });
     }
 
     private void multiRowUpsert(Connection connection, List<Object[]> rows) throws SQLException {
