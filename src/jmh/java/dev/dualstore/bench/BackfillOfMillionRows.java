@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ import java.util.Optional;
  *
  * <p>Run (the JDBC drivers on the class path): {@code java -Xmx256m -cp
  * target/benchmarks.jar:<pgjdbc.jar>:<mariadb.jar> dev.dualstore.bench.BackfillOfMillionRows 1000000 5 2
- * 10000} (rows, rounds, threads, chunk rows); {@code -Dbench.only=dualstore} runs only the copies
- * whose name has that text.
+ * 10000} (rows, rounds, threads, chunk rows; several, as {@code 10000,20000}, are each timed in
+ * every round); {@code -Dbench.only=dualstore} runs only the copies whose name has that text.
  */
 public final class BackfillOfMillionRows {
     private static final String SRC = "dualstore_b_src";
@@ -59,7 +60,7 @@ public final class BackfillOfMillionRows {
 
     private final int rows;
     private final int threads;
-    private final int chunkRows;
+    private final int[] chunkRows;
     private final Pool pgSrc = new Pool(Databases.pgUrl(SRC), "postgres");
     private final Pool pgDst = new Pool(Databases.pgUrl(DST), "postgres");
     private final Pool mariaSrc = new Pool(Databases.mariaUrl(SRC), "root");
@@ -69,7 +70,7 @@ public final class BackfillOfMillionRows {
     private RangeHash sourceHash;
     private boolean warmUp;
 
-    private BackfillOfMillionRows(int rows, int threads, int chunkRows) {
+    private BackfillOfMillionRows(int rows, int threads, int[] chunkRows) {
         this.rows = rows;
         this.threads = threads;
         this.chunkRows = chunkRows;
@@ -79,10 +80,11 @@ public final class BackfillOfMillionRows {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        int chunkRows = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
-        System.out.printf("java %s, %d cores, -Xmx %.0f MiB; %,d rows, %d rounds, %d threads, %,d rows per chunk%n",
+        int[] chunkRows = Arrays.stream((args.length > 3 ? args[3] : "10000").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        System.out.printf("java %s, %d cores, -Xmx %.0f MiB; %,d rows, %d rounds, %d threads, %s rows per chunk%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                LoadReport.mib(Runtime.getRuntime().maxMemory()), rows, rounds, threads, chunkRows);
+                LoadReport.mib(Runtime.getRuntime().maxMemory()), rows, rounds, threads, Arrays.toString(chunkRows));
         new BackfillOfMillionRows(rows, threads, chunkRows).rounds(rounds);
     }
 
@@ -97,12 +99,16 @@ public final class BackfillOfMillionRows {
             for (int round = 0; round <= rounds; round++) {
                 warmUp = round == 0;
                 String job = "round-" + round;
-                time("dualstore, MariaDB -> PostgreSQL", true, () -> backfill(mariaSrc, pgDst, job));
+                for (int chunk : chunkRows) {
+                    time(dualstore(chunk) + "MariaDB -> PostgreSQL", true, () -> backfill(mariaSrc, pgDst, chunk, job + "-" + chunk));
+                }
                 time("pgloader, MariaDB -> PostgreSQL", true, this::pgloader);
                 time("raw pipe, MariaDB -> PostgreSQL", true, () -> shell(MARIA + " --batch --quick --skip-column-names " + SRC
                         + " -e 'SELECT * FROM follows' | " + PG + " -d " + DST
                         + " -c \"COPY follows FROM STDIN WITH (NULL 'NULL')\""));
-                time("dualstore, PostgreSQL -> MariaDB", false, () -> backfill(pgSrc, mariaDst, job));
+                for (int chunk : chunkRows) {
+                    time(dualstore(chunk) + "PostgreSQL -> MariaDB", false, () -> backfill(pgSrc, mariaDst, chunk, job + "-" + chunk));
+                }
                 time("raw pipe, PostgreSQL -> MariaDB", false, () -> shell(PG + " -d " + SRC + " -c 'COPY follows TO STDOUT' | "
                         + MARIA + " --local-infile=1 " + DST + " -e \"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE follows "
                         + "CHARACTER SET utf8mb4\""));
@@ -174,12 +180,17 @@ public final class BackfillOfMillionRows {
         System.out.printf("%s: %.2f s, %,.0f rows/s, hash equal%s%n", what, took, rows / took, warmUp ? " (warm-up)" : "");
     }
 
-    private void backfill(Pool source, Pool target, String job) {
+    /** The name of a dualstore copy; the chunk size in it only when several are compared. */
+    private String dualstore(int chunk) {
+        return chunkRows.length == 1 ? "dualstore, " : String.format("dualstore (%,d-row chunks), ", chunk);
+    }
+
+    private void backfill(Pool source, Pool target, int chunk, String job) {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }
         BackfillResult result = Backfill.from(JdbcTable.of(source, "follows")).to(JdbcTable.of(target, "follows"))
-                .threads(threads).chunkRows(chunkRows).checkpoints(JdbcCheckpoints.in(target, "dualstore_checkpoints"))
+                .threads(threads).chunkRows(chunk).checkpoints(JdbcCheckpoints.in(target, "dualstore_checkpoints"))
                 .job(job).progressEvery(Duration.ofSeconds(60)).run();
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
