@@ -1,26 +1,20 @@
 package dev.dualstore.bench;
 
+import static dev.dualstore.bench.Databases.run;
+
+import dev.dualstore.bench.Databases.Pool;
 import dev.dualstore.check.Check;
 import dev.dualstore.check.CheckResult;
 import dev.dualstore.check.Repair;
 import dev.dualstore.jdbc.JdbcTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * The consistency checker over equal tables of N rows (every hashable type) on PostgreSQL
@@ -43,12 +37,9 @@ public final class CheckOfMillionRows {
         int chunkRows = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
         System.out.printf("java %s, %d cores; %,d rows, %d threads, %,d rows per chunk%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), rows, threads, chunkRows);
-        admin("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)",
-                "CREATE DATABASE " + DB + " ENCODING 'UTF8' TEMPLATE template0");
-        admin("jdbc:mariadb://127.0.0.1:3306/", "root", "DROP DATABASE IF EXISTS " + DB,
-                "CREATE DATABASE " + DB + " CHARACTER SET utf8mb4");
-        Pool pg = new Pool("jdbc:postgresql://127.0.0.1:5432/" + DB, "postgres");
-        Pool maria = new Pool("jdbc:mariadb://127.0.0.1:3306/" + DB, "root");
+        Databases.createBoth(DB);
+        Pool pg = new Pool(Databases.pgUrl(DB), "postgres");
+        Pool maria = new Pool(Databases.mariaUrl(DB), "root");
         try {
             long load = System.nanoTime();
             run(pg, "CREATE TABLE t (id bigint PRIMARY KEY, label text, amount decimal(20,6), raw bytea, uid uuid, "
@@ -110,8 +101,7 @@ public final class CheckOfMillionRows {
         } finally {
             pg.close();
             maria.close();
-            admin("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
-            admin("jdbc:mariadb://127.0.0.1:3306/", "root", "DROP DATABASE IF EXISTS " + DB);
+            Databases.dropBoth(DB);
         }
     }
 
@@ -155,104 +145,5 @@ public final class CheckOfMillionRows {
                 }
             }
         };
-    }
-
-    private static void admin(String url, String user, String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, user, ""); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
-    }
-
-    private static void run(DataSource dataSource, String... statements) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
-    }
-
-    /** Reuses connections, as an application's pool would; unbounded, for this run only. */
-    private static final class Pool implements DataSource, AutoCloseable {
-        private final String url;
-        private final String user;
-        private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
-
-        Pool(String url, String user) {
-            this.url = url;
-            this.user = user;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            Connection pooled = idle.poll();
-            Connection real = pooled != null ? pooled : DriverManager.getConnection(url, user, "");
-            boolean[] back = {false};
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, margs) -> {
-                        if (method.getName().equals("close")) {
-                            if (!back[0]) {
-                                back[0] = true;
-                                if (!real.getAutoCommit()) {
-                                    real.rollback();
-                                    real.setAutoCommit(true);
-                                }
-                                idle.add(real);
-                            }
-                            return null;
-                        }
-                        try {
-                            return method.invoke(real, margs);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        }
-
-        @Override
-        public void close() throws SQLException {
-            for (Connection c; (c = idle.poll()) != null;) {
-                c.close();
-            }
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
-        }
     }
 }

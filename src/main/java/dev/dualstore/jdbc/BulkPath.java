@@ -6,8 +6,10 @@ package dev.dualstore.jdbc;
  */
 public enum BulkPath {
     /**
-     * PostgreSQL through pgjdbc: {@code COPY} into a temporary staging table, then one {@code INSERT
-     * ... SELECT ... ON CONFLICT DO UPDATE} into the keyed table, in one transaction.
+     * PostgreSQL through pgjdbc, in one transaction: {@code COPY} straight into the keyed table; if
+     * one of the keys is already there, rolled back to a savepoint and instead {@code COPY} into a
+     * temporary staging table, then one {@code INSERT ... SELECT ... ON CONFLICT DO UPDATE} into the
+     * keyed table. After a conflict the next few writes go staged without trying.
      */
     POSTGRESQL_COPY,
     /**

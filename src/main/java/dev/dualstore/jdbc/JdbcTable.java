@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -160,22 +161,26 @@ public final class JdbcTable implements Table, RangeHashing, ChangeScanning {
     public void upsert(List<Row> rows) {
         Objects.requireNonNull(rows, "rows");
         // Coerce everything before touching the database, so a misfit value writes nothing.
-        Map<RowKey, Object[]> byKey = new LinkedHashMap<>();
+        Map<RowKey, Integer> indexOfKey = new HashMap<>(rows.size() * 4 / 3 + 1);
+        List<Object[]> values = new ArrayList<>(rows.size());
         for (Row row : rows) {
             columns.check(Objects.requireNonNull(row, "a row is null"));
-            Object[] values = new Object[shape.columns.size()];
-            for (int i = 0; i < values.length; i++) {
+            Object[] coerced = new Object[shape.columns.size()];
+            for (int i = 0; i < coerced.length; i++) {
                 JdbcColumn column = shape.columns.get(i);
-                values[i] = JdbcValues.coerce(row.get(column.name()), column, name);
+                coerced[i] = JdbcValues.coerce(row.get(column.name()), column, name);
             }
-            RowKey key = columns.keyOf(row);
-            byKey.remove(key); // the later row of a key wins, and one statement never meets a key twice
-            byKey.put(key, values);
+            // The later row of a key wins, in the earlier one's place: one statement never meets a key twice.
+            Integer earlier = indexOfKey.putIfAbsent(columns.keyOf(row), values.size());
+            if (earlier == null) {
+                values.add(coerced);
+            } else {
+                values.set(earlier, coerced);
+            }
         }
-        if (byKey.isEmpty()) {
+        if (values.isEmpty()) {
             return;
         }
-        List<Object[]> values = new ArrayList<>(byKey.values());
         inTransaction("upsert into", connection -> {
             writer.write(connection, values);
             return null;

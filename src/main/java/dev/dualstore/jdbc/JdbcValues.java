@@ -23,6 +23,7 @@ import java.util.UUID;
  */
 final class JdbcValues {
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000};
 
     private JdbcValues() {
     }
@@ -266,10 +267,11 @@ final class JdbcValues {
                 }
                 return;
             case TIMESTAMP:
-                out.append(MICROS.format((LocalDateTime) value));
+                appendMicros(out, (LocalDateTime) value);
                 return;
             case TIMESTAMPTZ:
-                out.append(MICROS.format(((OffsetDateTime) value).toLocalDateTime())).append("+00");
+                appendMicros(out, ((OffsetDateTime) value).toLocalDateTime());
+                out.append("+00");
                 return;
             case INTEGER:
             case DOUBLE:
@@ -282,6 +284,29 @@ final class JdbcValues {
             default:
                 escapeCopyText(out, value.toString());
         }
+    }
+
+    /** {@code uuuu-MM-dd HH:mm:ss.SSSSSS} without a formatter's per-field work; years 0 to 9999 only. */
+    static void appendMicros(StringBuilder out, LocalDateTime time) {
+        int year = time.getYear();
+        if (year < 0 || year > 9999) {
+            out.append(MICROS.format(time));
+            return;
+        }
+        digits(out, year, 4).append('-');
+        digits(out, time.getMonthValue(), 2).append('-');
+        digits(out, time.getDayOfMonth(), 2).append(' ');
+        digits(out, time.getHour(), 2).append(':');
+        digits(out, time.getMinute(), 2).append(':');
+        digits(out, time.getSecond(), 2).append('.');
+        digits(out, time.getNano() / 1000, 6);
+    }
+
+    private static StringBuilder digits(StringBuilder out, int value, int width) {
+        for (int divisor = POWERS_OF_TEN[width - 1]; divisor > 0; divisor /= 10) {
+            out.append((char) ('0' + value / divisor % 10));
+        }
+        return out;
     }
 
     private static void escapeCopyText(StringBuilder out, String text) {

@@ -1,10 +1,10 @@
 package dev.dualstore.jdbc;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The one class that touches pgjdbc. {@link JdbcTable} loads it only after finding {@code
@@ -19,12 +19,33 @@ final class PgCopy {
         return connection.isWrapperFor(PGConnection.class);
     }
 
-    /** Runs {@code COPY ... FROM STDIN} with {@code data} in text format; returns the rows copied. */
-    static long copyIn(Connection connection, String copySql, CharSequence data) throws SQLException {
+    /**
+     * Runs one {@code COPY ... FROM STDIN} in text format, sending {@code data} each time {@code
+     * fill} has appended a part of it (and emptying it), until {@code fill} returns false.
+     */
+    static void copyIn(Connection connection, String copySql, StringBuilder data, Filler fill) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
         try {
-            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new StringReader(data.toString()));
-        } catch (IOException e) {
-            throw new SQLException("COPY failed while reading its own buffer", e);
+            boolean more;
+            do {
+                more = fill.fill();
+                if (data.length() > 0) {
+                    byte[] bytes = data.toString().getBytes(StandardCharsets.UTF_8);
+                    data.setLength(0);
+                    copy.writeToCopy(bytes, 0, bytes.length);
+                }
+            } while (more);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
+    }
+
+    /** Appends the next part of a COPY's data; false after the last. */
+    @FunctionalInterface
+    interface Filler {
+        boolean fill() throws SQLException;
     }
 }

@@ -161,6 +161,10 @@ final class TableSql {
         return "COPY " + quote(STAGE) + " (" + columnList + ") FROM STDIN";
     }
 
+    String postgresCopyIntoTable() {
+        return "COPY " + table + " (" + columnList + ") FROM STDIN";
+    }
+
     String postgresMergeStage() {
         return "INSERT INTO " + table + " (" + columnList + ") SELECT " + columnList + " FROM " + quote(STAGE) + onConflict();
     }

@@ -96,7 +96,7 @@ public final class Columns {
                 throw new IllegalArgumentException("row lacks column " + name + "; the table's columns are " + names);
             }
         }
-        if (row.columnNames().size() != names.size()) {
+        if (row.width() != names.size()) {
             for (String name : row.columnNames()) {
                 if (!nameSet.contains(name)) {
                     throw new IllegalArgumentException("row has column " + name

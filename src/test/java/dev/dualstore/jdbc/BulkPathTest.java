@@ -1,10 +1,12 @@
 package dev.dualstore.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
+import dev.dualstore.table.TableException;
 import dev.dualstore.testing.RecordingDataSource;
 import dev.dualstore.testing.RecordingDataSource.Recorded;
 import dev.dualstore.testing.TestDatabases;
@@ -45,23 +47,68 @@ class BulkPathTest {
     }
 
     @Test
-    void postgresCopiesIntoAStagingTableThenUpsertsFromIt() {
+    void postgresCopiesStraightIntoTheTableWhileNoKeyIsThereThenThroughAStagingTable() {
         createBulk(Server.POSTGRESQL, "copied");
         RecordingDataSource recording = RecordingDataSource.recording(databases.dataSource(Server.POSTGRESQL));
         JdbcTable table = JdbcTable.builder(recording, "copied").batchRows(100).build();
         assertThat(table.bulkPath()).isEqualTo(BulkPath.POSTGRESQL_COPY);
 
         table.upsert(rows(250, "first "));
-        table.upsert(rows(250, "second "));
+        // Into an empty table: COPY (pgjdbc's CopyManager, which bypasses JDBC statements) straight into it.
+        assertThat(table.scan(KeyRange.all(), 1000)).hasSize(250);
+        assertThat(matching(recording, ".*dualstore_stage.*")).isEmpty();
 
-        // The rows arrived, yet no INSERT ... VALUES reached the driver: they went through COPY (pgjdbc's
-        // CopyManager, which bypasses JDBC statements) into the staging table.
+        table.upsert(rows(250, "second "));
+        // Every key is there now: the direct COPY fails, is rolled back, and the rows go through the stage.
         assertThat(table.scan(KeyRange.all(), 1000)).hasSize(250).allSatisfy(r -> assertThat(r.get("v", String.class))
                 .startsWith("second "));
-        assertThat(matching(recording, "CREATE TEMPORARY TABLE \"dualstore_stage\" ON COMMIT DROP AS SELECT .*")).hasSize(2);
+        assertThat(matching(recording, "CREATE TEMPORARY TABLE \"dualstore_stage\" ON COMMIT DROP AS SELECT .*")).hasSize(1);
         assertThat(matching(recording, "INSERT INTO \"public\".\"copied\" .* SELECT .* FROM \"dualstore_stage\" ON CONFLICT .*"))
-                .hasSize(2);
+                .hasSize(1);
         assertThat(matching(recording, "(?i)INSERT .*VALUES.*")).isEmpty();
+    }
+
+    @Test
+    void postgresDirectCopyThatMeetsOneKeyInTheMiddleReplacesItAndWritesNothingTwice() {
+        createBulk(Server.POSTGRESQL, "met");
+        JdbcTable table = JdbcTable.builder(databases.dataSource(Server.POSTGRESQL), "met").batchRows(100).build();
+        table.upsert(List.of(Row.builder().set("a", 17).set("b", "k3").set("v", "live").build()));
+
+        table.upsert(rows(300, "copied ")); // the 174th row (a=17, b=k3) meets the row already there, in the second COPY buffer
+
+        List<Row> all = table.scan(KeyRange.all(), 1000);
+        assertThat(all).hasSize(300).allSatisfy(r -> assertThat(r.get("v", String.class)).startsWith("copied "));
+        assertThat(table.read(List.of(RowKey.of(17, "k3"))).values()).extracting(r -> r.get("v")).containsExactly("copied 173");
+    }
+
+    @Test
+    void postgresWritesAfterAConflictGoStagedForAWhileThenTryTheDirectCopyAgain() {
+        createBulk(Server.POSTGRESQL, "after");
+        RecordingDataSource recording = RecordingDataSource.recording(databases.dataSource(Server.POSTGRESQL));
+        JdbcTable table = JdbcTable.of(recording, "after");
+        table.upsert(rows(10, "first "));
+        table.upsert(rows(10, "second ")); // conflicts
+        recording.clear();
+
+        for (int i = 0; i < RowWriter.STAGED_AFTER_CONFLICT; i++) {
+            table.upsert(List.of(Row.builder().set("a", 1000 + i).set("b", "new").set("v", "x").build()));
+        }
+        assertThat(matching(recording, "CREATE TEMPORARY TABLE .*")).hasSize(RowWriter.STAGED_AFTER_CONFLICT);
+        recording.clear();
+        table.upsert(List.of(Row.builder().set("a", 2000).set("b", "new").set("v", "x").build()));
+        assertThat(matching(recording, ".*dualstore_stage.*")).isEmpty();
+        assertThat(table.scan(KeyRange.all(), 1000)).hasSize(10 + RowWriter.STAGED_AFTER_CONFLICT + 1);
+    }
+
+    @Test
+    void postgresDirectCopyIsRolledBackWithTheWholeWriteWhenAValueIsRejected() {
+        databases.execute(Server.POSTGRESQL, "CREATE TABLE checked (a bigint PRIMARY KEY, v text CHECK (v <> 'bad'))");
+        JdbcTable table = JdbcTable.of(databases.dataSource(Server.POSTGRESQL), "checked");
+        List<Row> rows = IntStream.range(0, 50).mapToObj(i -> Row.builder().set("a", i).set("v", i == 40 ? "bad" : "ok")
+                .build()).toList();
+
+        assertThatThrownBy(() -> table.upsert(rows)).isInstanceOf(TableException.class).hasMessageContaining("checked");
+        assertThat(table.scan(KeyRange.all(), 100)).isEmpty();
     }
 
     @Test
