@@ -60,6 +60,7 @@ public final class MirroringEngine<T> {
         ProxyClasses.requireAccessible(storeConfig.type());
         List<Method> canonical = ProxyClasses.methodsOf(storeConfig.type());
         this.methods = new MethodTable(config.name(), storeConfig.type(), canonical, config.methods());
+        methods.checkObservers(canonical, storeConfig.observers());
 
         MeterRegistry registry = config.reporting().registry();
         BackendNames.claim(registry, config.name());

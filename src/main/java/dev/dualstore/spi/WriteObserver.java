@@ -1,5 +1,7 @@
 package dev.dualstore.spi;
 
+import java.lang.reflect.Method;
+
 /**
  * Receives every write the primary applied (returned normally, or threw one of the method's
  * expected exceptions), whatever the stages and the sample rate, so that a journal can record
@@ -24,4 +26,16 @@ public interface WriteObserver {
      * @throws Exception if the write could not be recorded; counted, never thrown to the caller
      */
     void onWrite(Invocation write) throws Exception;
+
+    /**
+     * Called by {@code build()} once for each method classified as a write, before the backend
+     * exists, on the building thread; a journal checks here that it can record the method's
+     * arguments. The default accepts every method.
+     *
+     * @param write a write method of the backend's interface
+     * @throws IllegalArgumentException naming the method and what about it cannot be recorded;
+     *     {@code build()} fails with it
+     */
+    default void checkWrite(Method write) {
+    }
 }
