@@ -152,6 +152,9 @@ final class JournalTable {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM " + table
                         + " WHERE position > ? ORDER BY position LIMIT ?")) {
+            // The head first: every position up to it was committed before the select below starts,
+            // so an empty result with a head beyond `after` is a missing entry, not a race.
+            long head = readHead(connection, false);
             select.setLong(1, after);
             select.setInt(2, limit);
             try (ResultSet rs = select.executeQuery()) {
@@ -166,9 +169,9 @@ final class JournalTable {
                     expected++;
                 }
             }
-            if (entries.isEmpty() && readHead(connection, false) > after) {
-                throw new JournalCorruptedException(after + 1, table, "is missing (the head says "
-                        + readHead(connection, false) + " entries were recorded)");
+            if (entries.isEmpty() && head > after) {
+                throw new JournalCorruptedException(after + 1, table, "is missing (the head says " + head
+                        + " entries were recorded)");
             }
             return entries;
         } catch (SQLException e) {

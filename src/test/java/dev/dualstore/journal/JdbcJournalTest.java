@@ -34,6 +34,9 @@ class JdbcJournalTest {
     static final TestDatabases databases = new TestDatabases();
 
     @RegisterExtension
+    static final Pools pools = new Pools(databases);
+
+    @RegisterExtension
     final CapturedLogs logs = CapturedLogs.dualstore();
 
     private static final AtomicInteger TABLES = new AtomicInteger();
@@ -53,7 +56,7 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void everyAppliedWriteIsAppendedInOrderWithItsMethodKeyAndArguments(Server server) throws Exception {
-        JdbcJournal journal = JdbcJournal.builder(databases.dataSource(server), table("journal")).meterRegistry(registry)
+        JdbcJournal journal = JdbcJournal.builder(pools.of(server), table("journal")).meterRegistry(registry)
                 .build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         for (int i = 0; i < 50; i++) {
@@ -88,12 +91,12 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void writersOnManyThreadsGetGaplessPositionsAndEachKeyKeepsItsOrder(Server server) throws Exception {
-        JdbcJournal journal = JdbcJournal.builder(databases.dataSource(server), table("concurrent")).batchSize(64)
+        JdbcJournal journal = JdbcJournal.builder(pools.of(server), table("concurrent")).batchSize(64)
                 .meterRegistry(registry).build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         // A second journal object on the same table: another service instance.
         SimpleMeterRegistry otherRegistry = new SimpleMeterRegistry();
-        JdbcJournal other = JdbcJournal.builder(databases.dataSource(server), journal.name())
+        JdbcJournal other = JdbcJournal.builder(pools.of(server), journal.name())
                 .meterRegistry(otherRegistry).build();
         MirroringBackend<KeyValueStore> otherBackend = MirroringBackend.builder(KeyValueStore.class).name("kv")
                 .primary("old", new InMemoryKeyValueStore()).journal(other).meterRegistry(otherRegistry).build();
@@ -127,7 +130,7 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aCorruptOrMissingEntryStopsReadingNamingItsPosition(Server server) {
-        JdbcJournal journal = JdbcJournal.builder(databases.dataSource(server), table("corrupt")).meterRegistry(registry)
+        JdbcJournal journal = JdbcJournal.builder(pools.of(server), table("corrupt")).meterRegistry(registry)
                 .build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         for (int i = 0; i < 10; i++) {
@@ -154,7 +157,7 @@ class JdbcJournalTest {
 
     @Test
     void aFailedAppendIsCountedLoggedAndListedForRepair() {
-        JdbcJournal journal = JdbcJournal.builder(databases.dataSource(Server.H2), table("dropped"))
+        JdbcJournal journal = JdbcJournal.builder(pools.of(Server.H2), table("dropped"))
                 .meterRegistry(registry).build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         databases.execute(Server.H2, "DROP TABLE " + journal.name());
