@@ -1,0 +1,181 @@
+package dev.dualstore.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dualstore.MirroringBackend;
+import dev.dualstore.backfill.AccountStore;
+import dev.dualstore.jdbc.JdbcCheckpoints;
+import dev.dualstore.jdbc.JdbcTable;
+import dev.dualstore.table.Row;
+import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.TestDatabases;
+import dev.dualstore.testing.TestDatabases.Server;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Services and replayers in child JVMs ({@link JournalChild}): killed with -9 and restarted, or three at once. */
+class JournalProcessesTest {
+    @RegisterExtension
+    static final TestDatabases databases = new TestDatabases();
+
+    @RegisterExtension
+    static final Pools pools = new Pools(databases);
+
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
+
+    @TempDir
+    Path dir;
+
+    private int children;
+
+    private String url() {
+        return "jdbc:postgresql://127.0.0.1:5432/" + databases.database();
+    }
+
+    private Process start(String... args) throws Exception {
+        int n = children++;
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                JournalChild.class.getName(), args[0], url()));
+        command.addAll(List.of(args).subList(1, args.length));
+        return new ProcessBuilder(command).redirectOutput(dir.resolve("out" + n).toFile())
+                .redirectError(dir.resolve("err" + n).toFile()).start();
+    }
+
+    /** Waits for a child to exit and fails, with every child's output, unless it exited 0. */
+    private void finish(Process child) throws Exception {
+        boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            child.destroyForcibly();
+        }
+        assertThat(exited && child.exitValue() == 0).as("child failed\n%s", output()).isTrue();
+    }
+
+    private String output() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (File file : dir.toFile().listFiles()) {
+            all.append(file.getName()).append(":\n").append(Files.readString(file.toPath()));
+        }
+        return all.toString();
+    }
+
+    private Matcher line(int child, String pattern) throws Exception {
+        Matcher m = Pattern.compile(pattern).matcher(Files.readString(dir.resolve("out" + child)));
+        assertThat(m.find()).as("line %s in\n%s", pattern, output()).isTrue();
+        return m;
+    }
+
+    private static JdbcTable accounts(String name) {
+        databases.execute(Server.POSTGRESQL, "CREATE TABLE " + name + " (id bigint NOT NULL PRIMARY KEY, balance bigint"
+                + " NOT NULL, note text)");
+        return JdbcTable.of(pools.of(Server.POSTGRESQL), name);
+    }
+
+    @Test
+    void aServiceKilledWithShadowWritesPendingLosesNoneItsJournalHeld() throws Exception {
+        JdbcTable primary = accounts("pending_old");
+        JdbcTable secondary = accounts("pending_new");
+        int writes = 200;
+        Process service = start("pending", "pending_journal", "pending_old", "pending_new", String.valueOf(writes));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> !service.isAlive()
+                || Files.readString(dir.resolve("out0")).contains("journaled"));
+        assertThat(service.isAlive()).as("service still running\n%s", output()).isTrue();
+        service.destroyForcibly().waitFor();
+        Matcher m = line(0, "journaled (\\d+) secondary (\\d+)");
+        assertThat(Long.parseLong(m.group(2))).as("shadow writes the secondary had applied when killed").isLessThan(writes);
+        assertThat(ReplayerTest.all(secondary)).hasSizeLessThan(writes);
+
+        // The restarted service replays its journal onto the secondary.
+        JdbcJournal journal = JdbcJournal.in(pools.of(Server.POSTGRESQL), "pending_journal");
+        assertThat(journal.lastPosition()).isEqualTo(writes);
+        assertThat(Replayer.from(journal).to(AccountStore.over(secondary)).meterRegistry(new SimpleMeterRegistry())
+                .runUntilCaughtUp()).isEqualTo(writes);
+        assertThat(ReplayerTest.all(secondary)).hasSize(writes).isEqualTo(ReplayerTest.all(primary));
+        journal.close();
+    }
+
+    @Test
+    void aReplayerKilledAtRandomPointsSkipsNoEntry() throws Exception {
+        JdbcTable primary = accounts("replayed_old");
+        JdbcTable target = accounts("replayed_new");
+        JdbcJournal journal = JdbcJournal.in(pools.of(Server.POSTGRESQL), "replayed_journal");
+        MirroringBackend<AccountStore> backend = MirroringBackend.builder(AccountStore.class)
+                .primary("old", AccountStore.over(primary)).journal(journal).meterRegistry(new SimpleMeterRegistry())
+                .build();
+        int entries = 600;
+        for (int i = 0; i < entries; i++) {
+            // Each key written once, then half of them again: a skipped entry leaves a row missing or old.
+            long id = i < 400 ? i : (i - 400) * 2;
+            backend.proxy().put(id, i, "entry " + (i + 1));
+        }
+        backend.close();
+        journal.close();
+        assertThat(journal.lastPosition()).isEqualTo(entries);
+
+        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(pools.of(Server.POSTGRESQL), "dualstore_replay");
+        Random random = new Random();
+        TreeSet<Integer> killAt = new TreeSet<>();
+        while (killAt.size() < 3) {
+            killAt.add(60 + 10 * random.nextInt(45));
+        }
+        for (int position : killAt) {
+            Process replayer = start("replay", "replayed_journal", "replayed_new", "10");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> !replayer.isAlive()
+                    || checkpoints.position("replay-replayed_journal").map(Long::parseLong).orElse(0L) >= position);
+            assertThat(replayer.isAlive()).as("replayer still running when killed after %s\n%s", position, output())
+                    .isTrue();
+            replayer.destroyForcibly().waitFor();
+        }
+        long before = Long.parseLong(checkpoints.position("replay-replayed_journal").orElseThrow());
+        assertThat(before).isGreaterThanOrEqualTo(killAt.last());
+        Process last = start("replay", "replayed_journal", "replayed_new", "10");
+        finish(last);
+        assertThat(Long.parseLong(line(children - 1, "caught up (\\d+)").group(1))).isEqualTo(entries - before);
+        assertThat(checkpoints.position("replay-replayed_journal")).contains(String.valueOf(entries));
+        assertThat(ReplayerTest.all(target)).hasSize(400).isEqualTo(ReplayerTest.all(primary));
+    }
+
+    @Test
+    void threeServicesWritingOverlappingKeysConvergeThroughOneReplayByKey() throws Exception {
+        JdbcTable primary = accounts("fleet_old");
+        databases.execute(Server.MARIADB, "CREATE TABLE fleet_new (id bigint NOT NULL PRIMARY KEY, balance bigint"
+                + " NOT NULL, note text)");
+        JdbcTable target = JdbcTable.of(pools.of(Server.MARIADB), "fleet_new");
+        JdbcJournal journal = JdbcJournal.in(pools.of(Server.POSTGRESQL), "fleet_journal");
+        Replayer replayer = Replayer.from(journal).byKey(primary, target).name("fleet").batchSize(20)
+                .pollInterval(Duration.ofMillis(10)).meterRegistry(new SimpleMeterRegistry()).start();
+        int writes = 150;
+        List<Process> fleet = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            fleet.add(start("fleet", "fleet_journal", "fleet_old", String.valueOf(writes), String.valueOf(i)));
+        }
+        for (int i = 0; i < 3; i++) {
+            finish(fleet.get(i));
+            assertThat(line(i, "done (\\d+) removes \\d+ missed (\\d+)").group(2)).isEqualTo("0");
+        }
+        assertThat(journal.lastPosition()).isEqualTo(3L * writes);
+        assertThat(replayer.awaitCaughtUp(Duration.ofSeconds(30))).as("replay caught up").isTrue();
+        replayer.close();
+
+        List<Row> expected = ReplayerTest.all(primary);
+        assertThat(expected).isNotEmpty().hasSizeLessThanOrEqualTo(JournalChild.KEYS);
+        assertThat(ReplayerTest.all(target)).isEqualTo(expected);
+        assertThat(logs.events()).anySatisfy(CapturedLogs.mentioning("replay fleet", "caught up"));
+        journal.close();
+    }
+}
