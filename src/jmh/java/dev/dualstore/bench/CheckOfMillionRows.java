@@ -157,7 +157,7 @@ public final class CheckOfMillionRows {
         };
     }
 
-    private static void admin(String url, String user, String... statements) throws SQLException {
+    static void admin(String url, String user, String... statements) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, user, ""); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
@@ -165,7 +165,7 @@ public final class CheckOfMillionRows {
         }
     }
 
-    private static void run(DataSource dataSource, String... statements) throws SQLException {
+    static void run(DataSource dataSource, String... statements) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
@@ -174,7 +174,7 @@ public final class CheckOfMillionRows {
     }
 
     /** Reuses connections, as an application's pool would; unbounded, for this run only. */
-    private static final class Pool implements DataSource, AutoCloseable {
+    static final class Pool implements DataSource, AutoCloseable {
         private final String url;
         private final String user;
         private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();

@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 
 /**
@@ -18,8 +20,9 @@ import javax.sql.DataSource;
  * "dualstore_journal")}, then {@code MirroringBackend.builder(...).journal(journal)}.
  *
  * <p><b>What it promises.</b> Every write the primary applied is appended, on the journal's own
- * thread in batches of up to {@link Builder#batchSize(int)} per transaction, while the backend's
- * worker waits for it (never the caller); a write that could not be appended (the queue of {@link
+ * thread in batches of up to {@link Builder#batchSize(int)} per transaction; neither the caller nor
+ * the backend's workers wait for it, and the backend counts each write in flight until its batch
+ * commits (so {@code drain()} and {@code close()} wait for it). A write that could not be appended (the queue of {@link
  * Builder#maxPending(int)} full, a failed transaction, the journal closed) is counted in {@code
  * dualstore.journal.appends} and, through the backend, in {@code dualstore.observer.writes} and
  * {@code keysToRepair("journal")}. Entries get positions 1, 2, 3... without gaps, committed in
@@ -88,14 +91,31 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         codec.check(write);
     }
 
-    /** Records a write; runs on dualstore's worker thread and returns once the entry is durable. */
+    /**
+     * Encodes a write and queues it for the journal's thread; never waits. Runs on dualstore's
+     * worker thread.
+     *
+     * @return a stage completed once the entry is durable, or exceptionally if its append failed
+     * @throws java.util.concurrent.RejectedExecutionException if the queue is full or the journal closed
+     * @throws IllegalArgumentException if the key or an argument cannot be encoded
+     */
     @Override
-    public void onWrite(Invocation write) throws Exception {
+    public CompletableFuture<Void> record(Invocation write) {
         Method method = write.method();
         String signature = signatures.computeIfAbsent(method, ArgumentCodec::signature);
         JournalEntry entry = new JournalEntry(1, clock.instant(), write.backend(), write.primary(), signature,
                 JournalKeys.encode(write.key()), codec.encode(method, write.arguments()), write.outcome().threw());
-        writer.append(entry);
+        return writer.append(entry);
+    }
+
+    /** Records a write and waits until it is durable; a backend calls {@link #record} instead. */
+    @Override
+    public void onWrite(Invocation write) throws Exception {
+        try {
+            record(write).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,11 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends a journal's entries in batches on one thread of its own ({@code dualstore-journal-<table>},
- * a daemon started by the first write). A write waits, on dualstore's worker thread, for its
- * batch's transaction: so a write observer's completion means the entry is durable, and the
- * backend's {@code drain()} and {@code close()} cover the journal too. Entries are appended in the
- * order they were queued, and writes to one key are queued one at a time in the primary's order.
- * Threadsafe.
+ * a daemon started by the first write). Queuing never waits: each write gets a stage that its
+ * batch's transaction completes, which the backend counts as in flight until then, so its {@code
+ * drain()} and {@code close()} cover the journal too, and a failed batch lists every write in it.
+ * Entries are appended in the order they were queued, and writes to one key are queued one at a
+ * time in the primary's order. Threadsafe.
  */
 final class JournalWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
@@ -51,12 +50,12 @@ final class JournalWriter {
     }
 
     /**
-     * Queues an entry and waits until it is durable.
+     * Queues an entry.
      *
+     * @return a stage completed once the entry is durable, or exceptionally with the append's failure
      * @throws RejectedExecutionException if the queue is full or the journal closed
-     * @throws Exception the append's failure, or an interrupt (the backend's timeout)
      */
-    void append(JournalEntry entry) throws Exception {
+    CompletableFuture<Void> append(JournalEntry entry) {
         Pending pending = new Pending(entry, new CompletableFuture<>());
         synchronized (this) {
             if (closed) {
@@ -74,11 +73,7 @@ final class JournalWriter {
                 thread.start();
             }
         }
-        try {
-            pending.done().get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return pending.done();
     }
 
     private void run() {
