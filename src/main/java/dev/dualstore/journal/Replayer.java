@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -43,17 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replayer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private final Journal journal;
-    private final ReplayTarget target;
     private final String name;
-    private final String job;
-    private final Checkpoints checkpoints;
-    private final boolean fromBeginning;
     private final int batchSize;
     private final Duration pollInterval;
-    private final Clock clock;
     private final ReplayMeters meters;
     private final Object monitor = new Object();
     // Guarded by monitor.
@@ -61,22 +53,17 @@ public final class Replayer implements AutoCloseable {
     private boolean running;
     private boolean stopping;
     private RuntimeException failure;
-    // Written by the replaying thread only.
-    private volatile long position;
-    private long applied;
-    private Instant lastProgress;
+    private final ReplayCursor cursor;
 
     private Replayer(Builder b) {
         this.journal = b.journal;
-        this.target = b.target;
         this.name = b.name != null ? b.name : b.journal.name();
-        this.job = "replay-" + name;
-        this.checkpoints = b.checkpoints != null ? b.checkpoints : Checkpoints.inMemory();
-        this.fromBeginning = b.fromBeginning;
+        Checkpoints checkpoints = b.checkpoints != null ? b.checkpoints : Checkpoints.inMemory();
         this.batchSize = b.batchSize;
         this.pollInterval = b.pollInterval;
-        this.clock = b.clock;
         this.meters = new ReplayMeters(b.registry, name);
+        this.cursor = new ReplayCursor(name, b.journal, b.target, checkpoints, b.fromBeginning, b.batchSize, b.clock,
+                meters, monitor);
     }
 
     /** Starts a replayer of {@code journal}; choose its target with {@code to} or {@code byKey}. */
@@ -91,7 +78,7 @@ public final class Replayer implements AutoCloseable {
 
     /** @return the position of the last entry applied (0 before any) */
     public long position() {
-        return position;
+        return cursor.position();
     }
 
     /** @return whether the replayer applied every entry the journal held when it last looked */
@@ -117,11 +104,11 @@ public final class Replayer implements AutoCloseable {
     public long runUntilCaughtUp() {
         claim();
         try {
-            long before = begin();
-            while (step() == batchSize || meters.lagEntries() > 0) {
+            long before = cursor.begin();
+            while (cursor.step() == batchSize || meters.lagEntries() > 0) {
                 // A full batch may have more behind it; a short one with lag saw entries arrive meanwhile.
             }
-            return applied - before;
+            return cursor.applied() - before;
         } finally {
             release();
         }
@@ -155,7 +142,7 @@ public final class Replayer implements AutoCloseable {
         long goal = journal.lastPosition();
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
-            while (position < goal) {
+            while (cursor.position() < goal) {
                 if (failure != null) {
                     throw failure;
                 }
@@ -195,9 +182,9 @@ public final class Replayer implements AutoCloseable {
 
     private void runContinuously() {
         try {
-            begin();
+            cursor.begin();
             while (true) {
-                int n = step();
+                int n = cursor.step();
                 synchronized (monitor) {
                     if (stopping) {
                         return;
@@ -213,7 +200,7 @@ public final class Replayer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("replay {}: stopped at position {}: {}", name, position, e.getMessage());
+            LOG.warn("replay {}: stopped at position {}: {}", name, cursor.position(), e.getMessage());
             synchronized (monitor) {
                 failure = e;
             }
@@ -239,61 +226,6 @@ public final class Replayer implements AutoCloseable {
             thread = null;
             monitor.notifyAll();
         }
-    }
-
-    /** Reads the checkpoint (or resets it) and logs where the replay starts; returns the entries applied so far. */
-    private long begin() {
-        if (fromBeginning) {
-            checkpoints.reset(job);
-        }
-        position = checkpoints.position(job).map(Long::parseLong).orElse(0L);
-        long head = journal.lastPosition();
-        lag(head, null);
-        lastProgress = clock.instant();
-        LOG.info("replay {}: starting after position {} of {} ({} entries behind)", name, position, head,
-                Math.max(0, head - position));
-        return applied;
-    }
-
-    /** Applies one batch; returns its size. */
-    private int step() {
-        List<JournalEntry> batch = journal.read(position, batchSize);
-        JournalEntry last = null;
-        if (!batch.isEmpty()) {
-            try {
-                target.apply(name, batch);
-            } catch (RuntimeException e) {
-                meters.failed.increment();
-                throw e;
-            }
-            last = batch.get(batch.size() - 1);
-            checkpoints.savePosition(job, Long.toString(last.position()));
-            meters.applied.increment(batch.size());
-            applied += batch.size();
-            synchronized (monitor) {
-                position = last.position();
-                monitor.notifyAll();
-            }
-        }
-        boolean wasCaughtUp = meters.caughtUp();
-        lag(journal.lastPosition(), last);
-        Instant now = clock.instant();
-        if (meters.caughtUp() && !wasCaughtUp) {
-            LOG.info("replay {}: caught up at position {} ({} entries applied)", name, position, applied);
-        } else if (!meters.caughtUp() && Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0) {
-            lastProgress = now;
-            LOG.info("replay {}: at position {}, {} entries behind ({} s)", name, position, meters.lagEntries(),
-                    Math.round(meters.lagSeconds()));
-        }
-        return batch.size();
-    }
-
-    private void lag(long head, JournalEntry last) {
-        long entries = Math.max(0, head - position);
-        double seconds = entries == 0 ? 0
-                : last != null ? Math.max(0, Duration.between(last.time(), clock.instant()).toMillis() / 1000.0)
-                : meters.lagSeconds();
-        meters.lag(entries, seconds);
     }
 
     @Override

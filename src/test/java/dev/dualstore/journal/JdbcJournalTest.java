@@ -155,6 +155,38 @@ class JdbcJournalTest {
                 e -> assertThat(e.position()).isEqualTo(10)).hasMessageContaining("head");
     }
 
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aReaderFollowingConcurrentAppendsNeverSeesAGap(Server server) throws Exception {
+        JournalTable table = new JournalTable(pools.of(server), table("followed"));
+        Thread appender = new Thread(() -> {
+            try {
+                for (int i = 0; i < 150; i++) {
+                    table.append(List.of(entry(), entry(), entry()));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        appender.start();
+        long position = 0;
+        int reads = 0;
+        while (appender.isAlive() || position < 450) {
+            List<JournalEntry> read = table.read(position, 7);
+            for (JournalEntry e : read) {
+                assertThat(e.position()).isEqualTo(++position);
+            }
+            reads++;
+        }
+        appender.join();
+        assertThat(position).isEqualTo(450);
+        assertThat(reads).isGreaterThan(1);
+    }
+
+    private static JournalEntry entry() {
+        return new JournalEntry(1, java.time.Instant.now(), "b", "s", "m()", null, "[]", false);
+    }
+
     @Test
     void aFailedAppendIsCountedLoggedAndListedForRepair() {
         JdbcJournal journal = JdbcJournal.builder(pools.of(Server.H2), table("dropped"))
