@@ -2,8 +2,6 @@ package dev.dualstore.journal;
 
 import dev.dualstore.jdbc.Dialect;
 import dev.dualstore.spi.Invocation;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.util.List;
@@ -144,15 +142,15 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         return "JdbcJournal(" + table.name() + ", " + table.dialect() + ")";
     }
 
-    /** Options of a {@link JdbcJournal}. Not threadsafe; {@link #build()} copies them. */
-    public static final class Builder {
+    /**
+     * Options of a {@link JdbcJournal}, besides {@code meterRegistry}, {@code clock} and {@code
+     * batchSize} (500 entries per append transaction). Not threadsafe; {@link #build()} copies them.
+     */
+    public static final class Builder extends Options<Builder> {
         private final DataSource dataSource;
         private final String table;
         private ArgumentCodec codec = ArgumentCodec.builtIn();
         private int maxPending = 65_536;
-        private int batchSize = 500;
-        private MeterRegistry registry = Metrics.globalRegistry;
-        private Clock clock = Clock.systemUTC();
 
         private Builder(DataSource dataSource, String table) {
             this.dataSource = dataSource;
@@ -171,27 +169,6 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                 throw new IllegalArgumentException("maxPending must be at least 1, was " + entries);
             }
             this.maxPending = entries;
-            return this;
-        }
-
-        /** @param entries the most entries appended in one transaction; default 500 */
-        public Builder batchSize(int entries) {
-            if (entries < 1) {
-                throw new IllegalArgumentException("batchSize must be at least 1, was " + entries);
-            }
-            this.batchSize = entries;
-            return this;
-        }
-
-        /** @param registry where the journal's meters go; default Micrometer's global registry */
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** @param clock the time recorded with each entry; default the system clock (UTC) */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -3,9 +3,6 @@ package dev.dualstore.journal;
 import dev.dualstore.table.Checkpoints;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.Table;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
@@ -233,8 +230,12 @@ public final class Replayer implements AutoCloseable {
         return "Replayer(" + name + " of " + journal.name() + ")";
     }
 
-    /** The options of a {@link Replayer}. Not threadsafe; {@link #build()} checks and copies them. */
-    public static final class Builder {
+    /**
+     * The options of a {@link Replayer}, besides {@code meterRegistry}, {@code clock} (lag is
+     * measured by it) and {@code batchSize} (entries read, applied and checkpointed at once; 500).
+     * Not threadsafe; {@link #build()} checks and copies them.
+     */
+    public static final class Builder extends Options<Builder> {
         private final Journal journal;
         private ReplayTarget target;
         private String targetDescription;
@@ -245,10 +246,7 @@ public final class Replayer implements AutoCloseable {
         private String name;
         private Checkpoints checkpoints;
         private boolean fromBeginning;
-        private int batchSize = 500;
         private Duration pollInterval = Duration.ofMillis(200);
-        private MeterRegistry registry = Metrics.globalRegistry;
-        private Clock clock = Clock.systemUTC();
 
         private Builder(Journal journal) {
             this.journal = journal;
@@ -308,15 +306,6 @@ public final class Replayer implements AutoCloseable {
             return this;
         }
 
-        /** @param entries entries read and applied per batch (and per checkpoint); default 500 */
-        public Builder batchSize(int entries) {
-            if (entries < 1) {
-                throw new IllegalArgumentException("batchSize must be at least 1, was " + entries);
-            }
-            this.batchSize = entries;
-            return this;
-        }
-
         /** @param interval how often a caught-up continuous replayer looks for new entries; default 200 ms */
         public Builder pollInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
@@ -324,18 +313,6 @@ public final class Replayer implements AutoCloseable {
                 throw new IllegalArgumentException("pollInterval must be at least 1 ms, was " + interval);
             }
             this.pollInterval = interval;
-            return this;
-        }
-
-        /** @param registry where the replayer's meters go; default Micrometer's global registry */
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** @param clock the time lag is measured by; default the system clock */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -11,7 +11,6 @@ import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
 import dev.dualstore.testing.PlainDataSource;
-import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
@@ -31,10 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class JdbcJournalTest {
     @RegisterExtension
-    static final TestDatabases databases = new TestDatabases();
-
-    @RegisterExtension
-    static final Pools pools = new Pools(databases);
+    static final Databases databases = new Databases();
 
     @RegisterExtension
     final CapturedLogs logs = CapturedLogs.dualstore();
@@ -56,7 +52,7 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void everyAppliedWriteIsAppendedInOrderWithItsMethodKeyAndArguments(Server server) throws Exception {
-        JdbcJournal journal = JdbcJournal.builder(pools.of(server), table("journal")).meterRegistry(registry)
+        JdbcJournal journal = JdbcJournal.builder(databases.of(server), table("journal")).meterRegistry(registry)
                 .build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         for (int i = 0; i < 50; i++) {
@@ -91,12 +87,12 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void writersOnManyThreadsGetGaplessPositionsAndEachKeyKeepsItsOrder(Server server) throws Exception {
-        JdbcJournal journal = JdbcJournal.builder(pools.of(server), table("concurrent")).batchSize(64)
+        JdbcJournal journal = JdbcJournal.builder(databases.of(server), table("concurrent")).batchSize(64)
                 .meterRegistry(registry).build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         // A second journal object on the same table: another service instance.
         SimpleMeterRegistry otherRegistry = new SimpleMeterRegistry();
-        JdbcJournal other = JdbcJournal.builder(pools.of(server), journal.name())
+        JdbcJournal other = JdbcJournal.builder(databases.of(server), journal.name())
                 .meterRegistry(otherRegistry).build();
         MirroringBackend<KeyValueStore> otherBackend = MirroringBackend.builder(KeyValueStore.class).name("kv")
                 .primary("old", new InMemoryKeyValueStore()).journal(other).meterRegistry(otherRegistry).build();
@@ -130,7 +126,7 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aCorruptOrMissingEntryStopsReadingNamingItsPosition(Server server) {
-        JdbcJournal journal = JdbcJournal.builder(pools.of(server), table("corrupt")).meterRegistry(registry)
+        JdbcJournal journal = JdbcJournal.builder(databases.of(server), table("corrupt")).meterRegistry(registry)
                 .build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         for (int i = 0; i < 10; i++) {
@@ -158,7 +154,7 @@ class JdbcJournalTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aReaderFollowingConcurrentAppendsNeverSeesAGap(Server server) throws Exception {
-        JournalTable table = new JournalTable(pools.of(server), table("followed"));
+        JournalTable table = new JournalTable(databases.of(server), table("followed"));
         Thread appender = new Thread(() -> {
             try {
                 for (int i = 0; i < 150; i++) {
@@ -189,7 +185,7 @@ class JdbcJournalTest {
 
     @Test
     void aFailedAppendIsCountedLoggedAndListedForRepair() {
-        JdbcJournal journal = JdbcJournal.builder(pools.of(Server.H2), table("dropped"))
+        JdbcJournal journal = JdbcJournal.builder(databases.of(Server.H2), table("dropped"))
                 .meterRegistry(registry).build();
         MirroringBackend<KeyValueStore> backend = backend(journal);
         databases.execute(Server.H2, "DROP TABLE " + journal.name());
@@ -211,7 +207,7 @@ class JdbcJournalTest {
     void aFullQueueRejectsTheWriteAndListsItsKeyAndCloseRejectsLaterWrites() throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        DataSource h2 = databases.dataSource(Server.H2);
+        DataSource h2 = databases.raw(Server.H2);
         AtomicInteger connections = new AtomicInteger();
         DataSource gated = new PlainDataSource() {
             @Override

@@ -10,7 +10,6 @@ import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.table.Row;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ConcurrentTestHarness;
-import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
@@ -31,10 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Services and replayers in child JVMs ({@link JournalChild}): killed with -9 and restarted, or three at once. */
 class JournalProcessesTest {
     @RegisterExtension
-    static final TestDatabases databases = new TestDatabases();
-
-    @RegisterExtension
-    static final Pools pools = new Pools(databases);
+    static final Databases databases = new Databases();
 
     @RegisterExtension
     final CapturedLogs logs = CapturedLogs.dualstore();
@@ -84,7 +80,7 @@ class JournalProcessesTest {
     private static JdbcTable accounts(String name) {
         databases.execute(Server.POSTGRESQL, "CREATE TABLE " + name + " (id bigint NOT NULL PRIMARY KEY, balance bigint"
                 + " NOT NULL, note text)");
-        return JdbcTable.of(pools.of(Server.POSTGRESQL), name);
+        return JdbcTable.of(databases.of(Server.POSTGRESQL), name);
     }
 
     @Test
@@ -102,7 +98,7 @@ class JournalProcessesTest {
         assertThat(ReplayerTest.all(secondary)).hasSizeLessThan(writes);
 
         // The restarted service replays its journal onto the secondary.
-        JdbcJournal journal = JdbcJournal.in(pools.of(Server.POSTGRESQL), "pending_journal");
+        JdbcJournal journal = JdbcJournal.in(databases.of(Server.POSTGRESQL), "pending_journal");
         assertThat(journal.lastPosition()).isEqualTo(writes);
         assertThat(Replayer.from(journal).to(AccountStore.over(secondary)).meterRegistry(new SimpleMeterRegistry())
                 .runUntilCaughtUp()).isEqualTo(writes);
@@ -114,7 +110,7 @@ class JournalProcessesTest {
     void aReplayerKilledAtRandomPointsSkipsNoEntry() throws Exception {
         JdbcTable primary = accounts("replayed_old");
         JdbcTable target = accounts("replayed_new");
-        JdbcJournal journal = JdbcJournal.in(pools.of(Server.POSTGRESQL), "replayed_journal");
+        JdbcJournal journal = JdbcJournal.in(databases.of(Server.POSTGRESQL), "replayed_journal");
         MirroringBackend<AccountStore> backend = MirroringBackend.builder(AccountStore.class)
                 .primary("old", AccountStore.over(primary)).journal(journal).meterRegistry(new SimpleMeterRegistry())
                 .build();
@@ -135,7 +131,7 @@ class JournalProcessesTest {
         journal.close();
         assertThat(journal.lastPosition()).isEqualTo(entries);
 
-        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(pools.of(Server.POSTGRESQL), "dualstore_replay");
+        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(databases.of(Server.POSTGRESQL), "dualstore_replay");
         Random random = new Random();
         TreeSet<Integer> killAt = new TreeSet<>();
         while (killAt.size() < 3) {
@@ -163,8 +159,8 @@ class JournalProcessesTest {
         JdbcTable primary = accounts("fleet_old");
         databases.execute(Server.MARIADB, "CREATE TABLE fleet_new (id bigint NOT NULL PRIMARY KEY, balance bigint"
                 + " NOT NULL, note text)");
-        JdbcTable target = JdbcTable.of(pools.of(Server.MARIADB), "fleet_new");
-        JdbcJournal journal = JdbcJournal.in(pools.of(Server.POSTGRESQL), "fleet_journal");
+        JdbcTable target = JdbcTable.of(databases.of(Server.MARIADB), "fleet_new");
+        JdbcJournal journal = JdbcJournal.in(databases.of(Server.POSTGRESQL), "fleet_journal");
         Replayer replayer = Replayer.from(journal).byKey(primary, target).name("fleet").batchSize(20)
                 .pollInterval(Duration.ofMillis(10)).meterRegistry(new SimpleMeterRegistry()).start();
         int writes = 100;

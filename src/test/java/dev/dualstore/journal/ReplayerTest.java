@@ -13,7 +13,6 @@ import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.MeterReader;
-import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,10 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReplayerTest {
     @RegisterExtension
-    static final TestDatabases databases = new TestDatabases();
-
-    @RegisterExtension
-    static final Pools pools = new Pools(databases);
+    static final Databases databases = new Databases();
 
     @RegisterExtension
     final CapturedLogs logs = CapturedLogs.dualstore();
@@ -42,7 +38,7 @@ class ReplayerTest {
     private final InMemoryKeyValueStore primary = new InMemoryKeyValueStore();
 
     private JdbcJournal journal(Server server, Clock clock) {
-        return JdbcJournal.builder(pools.of(server), JdbcJournalTest.table("replayed")).clock(clock)
+        return JdbcJournal.builder(databases.of(server), JdbcJournalTest.table("replayed")).clock(clock)
                 .meterRegistry(registry).build();
     }
 
@@ -86,7 +82,7 @@ class ReplayerTest {
     @Test
     void aRestartResumesFromItsCheckpointAndFromBeginningRebuilds() {
         JdbcJournal journal = journal(Server.H2, Clock.systemUTC());
-        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(pools.of(Server.H2), "dualstore_replay");
+        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(databases.of(Server.H2), "dualstore_replay");
         InMemoryKeyValueStore target = new InMemoryKeyValueStore();
         write(journal, 120, 2);
         assertThat(Replayer.from(journal).to(target).checkpoints(checkpoints).meterRegistry(registry).runUntilCaughtUp())
@@ -148,7 +144,7 @@ class ReplayerTest {
     void aCorruptEntryStopsTheReplayBeforeItAndARestartAfterTheFixGoesOn() {
         JdbcJournal journal = journal(Server.H2, Clock.systemUTC());
         write(journal, 20, 5);
-        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(pools.of(Server.H2), "dualstore_replay");
+        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(databases.of(Server.H2), "dualstore_replay");
         String original = journal.read(6, 1).get(0).arguments();
         databases.execute(Server.H2, "UPDATE " + journal.name() + " SET arguments = 'torn' WHERE position = 7");
         InMemoryKeyValueStore target = new InMemoryKeyValueStore();
@@ -229,7 +225,7 @@ class ReplayerTest {
     void replayByKeyCopiesEachKeysCurrentRowAndIsIdempotent() {
         JdbcTable primaryTable = accounts(Server.POSTGRESQL, "accounts");
         JdbcTable targetTable = accounts(Server.MARIADB, "accounts");
-        JdbcJournal journal = JdbcJournal.builder(pools.of(Server.POSTGRESQL), "journal_by_key")
+        JdbcJournal journal = JdbcJournal.builder(databases.of(Server.POSTGRESQL), "journal_by_key")
                 .meterRegistry(registry).build();
         MirroringBackend<AccountStore> backend = MirroringBackend.builder(AccountStore.class)
                 .primary("old", AccountStore.over(primaryTable)).journal(journal).meterRegistry(new SimpleMeterRegistry())
@@ -251,7 +247,7 @@ class ReplayerTest {
             targetTable.upsert(List.of(Row.builder().set("id", removed).set("balance", -1L).set("note", "stale").build()));
         }
 
-        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(pools.of(Server.POSTGRESQL), "dualstore_replay");
+        JdbcCheckpoints checkpoints = JdbcCheckpoints.in(databases.of(Server.POSTGRESQL), "dualstore_replay");
         assertThat(Replayer.from(journal).byKey(primaryTable, targetTable).checkpoints(checkpoints).batchSize(50)
                 .meterRegistry(registry).runUntilCaughtUp()).isEqualTo(200);
         assertThat(all(targetTable)).isEqualTo(all(primaryTable)).isNotEmpty();
@@ -264,7 +260,7 @@ class ReplayerTest {
     static JdbcTable accounts(Server server, String name) {
         databases.execute(server, "CREATE TABLE " + name + " (id bigint NOT NULL PRIMARY KEY, balance bigint NOT NULL, note "
                 + server.type("text") + ")");
-        return JdbcTable.of(pools.of(server), name);
+        return JdbcTable.of(databases.of(server), name);
     }
 
     static List<Row> all(JdbcTable table) {
@@ -285,9 +281,9 @@ class ReplayerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object implements no public");
         assertThatThrownBy(() -> Replayer.from(journal).name(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Replayer.from(journal).batchSize(0)).hasMessageContaining("batchSize");
-        assertThatThrownBy(() -> Replayer.from(journal).checkpoints(JdbcCheckpoints.in(pools.of(Server.H2),
+        assertThatThrownBy(() -> Replayer.from(journal).checkpoints(JdbcCheckpoints.in(databases.of(Server.H2),
                 "cp")).checkpoints(null)).isInstanceOf(IllegalStateException.class).hasMessageContaining("checkpoints");
-        assertThatThrownBy(() -> JdbcJournal.in(pools.of(Server.H2), "bad-name"))
+        assertThatThrownBy(() -> JdbcJournal.in(databases.of(Server.H2), "bad-name"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad-name'");
         journal.close();
     }
