@@ -20,8 +20,8 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li>{@code pending url journal primary secondary writes}: writes through a backend whose
- *       secondary is slow, waits until the journal holds every write, prints {@code journaled
- *       <writes> secondary <applied>} and waits to be killed;</li>
+ *       secondary hangs on half the writes, waits until the journal holds every write, prints
+ *       {@code journaled <writes> secondary <applied>} and waits to be killed;</li>
  *   <li>{@code fleet url journal primary writes seed}: writes puts and removes of overlapping keys
  *       through its own backend and journal, closes them and prints {@code done};</li>
  *   <li>{@code replay url journal target batch}: replays the journal onto the target by operation,
@@ -54,10 +54,11 @@ public final class JournalChild {
             throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         JdbcJournal journal = JdbcJournal.builder(db, journalTable).meterRegistry(registry).build();
-        AccountStore slowSecondary = slow(AccountStore.over(JdbcTable.of(db, secondary)));
+        AccountStore stuckSecondary = stuck(AccountStore.over(JdbcTable.of(db, secondary)));
         MirroringBackend<AccountStore> backend = MirroringBackend.builder(AccountStore.class).name("accounts")
-                .primary("old", AccountStore.over(JdbcTable.of(db, primary))).secondary("new", slowSecondary)
-                .journal(journal).timeout(Duration.ofSeconds(30)).meterRegistry(registry).build();
+                .primary("old", AccountStore.over(JdbcTable.of(db, primary))).secondary("new", stuckSecondary)
+                // More threads than lanes: the secondary's stuck lanes never starve the journal's.
+                .journal(journal).threads(80).timeout(Duration.ofSeconds(60)).meterRegistry(registry).build();
         for (int i = 0; i < writes; i++) {
             backend.proxy().put(i, i, "written " + i);
         }
@@ -72,8 +73,12 @@ public final class JournalChild {
         new CountDownLatch(1).await();
     }
 
-    /** A secondary that takes 20 ms a write: shadow writes queue behind it. */
-    private static AccountStore slow(AccountStore store) {
+    /**
+     * A secondary that applies the writes of even ids and hangs on the others (until the kill):
+     * the shadow writes behind them in their lanes stay pending.
+     */
+    private static AccountStore stuck(AccountStore store) {
+        CountDownLatch never = new CountDownLatch(1);
         return new AccountStore() {
             @Override
             public Long balance(long id) {
@@ -82,22 +87,20 @@ public final class JournalChild {
 
             @Override
             public void put(long id, long balance, String note) {
-                pause();
+                if (id % 2 == 1) {
+                    try {
+                        never.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
                 store.put(id, balance, note);
             }
 
             @Override
             public void remove(long id) {
-                pause();
                 store.remove(id);
-            }
-
-            private void pause() {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
             }
         };
     }

@@ -9,23 +9,20 @@ import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.table.Row;
 import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.ChildJvms;
 import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.File;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Services and replayers in child JVMs ({@link JournalChild}): killed with -9 and restarted, or three at once. */
 class JournalProcessesTest {
@@ -35,44 +32,29 @@ class JournalProcessesTest {
     @RegisterExtension
     final CapturedLogs logs = CapturedLogs.dualstore();
 
-    @TempDir
-    Path dir;
-
-    private int children;
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     private String url() {
         return "jdbc:postgresql://127.0.0.1:5432/" + databases.database();
     }
 
     private Process start(String... args) throws Exception {
-        int n = children++;
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                JournalChild.class.getName(), args[0], url()));
-        command.addAll(List.of(args).subList(1, args.length));
-        return new ProcessBuilder(command).redirectOutput(dir.resolve("out" + n).toFile())
-                .redirectError(dir.resolve("err" + n).toFile()).start();
+        List<String> childArgs = new ArrayList<>(List.of(args[0], url()));
+        childArgs.addAll(List.of(args).subList(1, args.length));
+        return children.start(JournalChild.class, childArgs);
     }
 
-    /** Waits for a child to exit and fails, with every child's output, unless it exited 0. */
     private void finish(Process child) throws Exception {
-        boolean exited = child.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            child.destroyForcibly();
-        }
-        assertThat(exited && child.exitValue() == 0).as("child failed\n%s", output()).isTrue();
+        children.finish(child);
     }
 
     private String output() throws Exception {
-        StringBuilder all = new StringBuilder();
-        for (File file : dir.toFile().listFiles()) {
-            all.append(file.getName()).append(":\n").append(Files.readString(file.toPath()));
-        }
-        return all.toString();
+        return children.output();
     }
 
     private Matcher line(int child, String pattern) throws Exception {
-        Matcher m = Pattern.compile(pattern).matcher(Files.readString(dir.resolve("out" + child)));
+        Matcher m = Pattern.compile(pattern).matcher(Files.readString(children.out(child)));
         assertThat(m.find()).as("line %s in\n%s", pattern, output()).isTrue();
         return m;
     }
@@ -90,7 +72,7 @@ class JournalProcessesTest {
         int writes = 150;
         Process service = start("pending", "pending_journal", "pending_old", "pending_new", String.valueOf(writes));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> !service.isAlive()
-                || Files.readString(dir.resolve("out0")).contains("journaled"));
+                || Files.readString(children.out(0)).contains("journaled"));
         assertThat(service.isAlive()).as("service still running\n%s", output()).isTrue();
         service.destroyForcibly().waitFor();
         Matcher m = line(0, "journaled (\\d+) secondary (\\d+)");
@@ -149,7 +131,7 @@ class JournalProcessesTest {
         assertThat(before).isGreaterThanOrEqualTo(killAt.last());
         Process last = start("replay", "replayed_journal", "replayed_new", "20");
         finish(last);
-        assertThat(Long.parseLong(line(children - 1, "caught up (\\d+)").group(1))).isEqualTo(entries - before);
+        assertThat(Long.parseLong(line(children.last(), "caught up (\\d+)").group(1))).isEqualTo(entries - before);
         assertThat(checkpoints.position("replay-replayed_journal")).contains(String.valueOf(entries));
         assertThat(ReplayerTest.all(target)).hasSize(300).isEqualTo(ReplayerTest.all(primary));
     }
