@@ -28,4 +28,5 @@ module dev.dualstore {
     exports dev.dualstore.jdbc;
     exports dev.dualstore.backfill;
     exports dev.dualstore.check;
+    exports dev.dualstore.journal;
 }

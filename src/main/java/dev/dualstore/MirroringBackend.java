@@ -317,6 +317,7 @@ public final class MirroringBackend<T> implements AutoCloseable {
      * @param <T> the DAO interface
      */
     public static final class Builder<T> {
+        private static final String JOURNAL = "journal";
         private final Class<T> type;
         private String name;
         private String primaryName;
@@ -965,6 +966,25 @@ public final class MirroringBackend<T> implements AutoCloseable {
                 duplicateStores.add(name);
             }
             return this;
+        }
+
+        /**
+         * Records every write the primary applied in a durable journal, such as {@code
+         * dev.dualstore.journal.JdbcJournal}: a write observer named {@code journal}, with its
+         * meters and repair list under that name ({@code keysToRepair("journal")} lists each
+         * write it could not record). {@code build()} lets the journal check every write method's
+         * parameters first, and fails naming the method and parameter it cannot record.
+         *
+         * @param journal the journal; may be shared by several backends
+         * @return this builder
+         * @throws IllegalStateException if a journal was already set
+         */
+        public Builder<T> journal(WriteObserver journal) {
+            Objects.requireNonNull(journal, "journal");
+            if (observers.containsKey(JOURNAL)) {
+                throw new IllegalStateException("journal was already set");
+            }
+            return writeObserver(JOURNAL, journal);
         }
 
         /**

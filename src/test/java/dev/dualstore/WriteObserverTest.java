@@ -53,6 +53,49 @@ class WriteObserverTest {
         }
     }
 
+    /** An observer that records later: each write's stage waits for the test to complete it. */
+    private static final class LaterObserver implements dev.dualstore.spi.WriteObserver {
+        /** By the write's key: writes of two keys reach the observer in either order. */
+        final Map<Object, java.util.concurrent.CompletableFuture<Void>> stages = new ConcurrentHashMap<>();
+
+        @Override
+        public void onWrite(Invocation write) {
+            throw new AssertionError("the engine calls record()");
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> record(Invocation write) {
+            java.util.concurrent.CompletableFuture<Void> stage = new java.util.concurrent.CompletableFuture<>();
+            stages.put(write.key(), stage);
+            return stage;
+        }
+    }
+
+    @Test
+    void anObserverThatRecordsLaterIsInFlightUntilItsStageCompletesAndAFailedStageIsListed() {
+        LaterObserver observer = new LaterObserver();
+        try (MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class)
+                .primary("old", new InMemoryKeyValueStore()).writeObserver("journal", observer)
+                .timeout(Duration.ofMillis(50)).meterRegistry(registry).build()) {
+            backend.proxy().put("kept", "1");
+            backend.proxy().put("lost", "2");
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> observer.stages.size() == 2);
+            assertThat(backend.drain(Duration.ofMillis(100))).as("drain waits for the stages").isFalse();
+
+            observer.stages.get("kept").complete(null);
+            observer.stages.get("lost").completeExceptionally(new IllegalStateException("batch failed"));
+            assertThat(backend.drain(WAIT)).isTrue();
+
+            // Past the 50 ms timeout, yet neither timed out: the call returned in time.
+            assertThat(meters.count("dualstore.observer.writes", "result", "timeout")).isZero();
+            assertThat(meters.count("dualstore.observer.writes", "result", "success")).isEqualTo(1);
+            assertThat(meters.count("dualstore.observer.writes", "result", "error")).isEqualTo(1);
+            assertThat(backend.keysToRepair("journal")).containsExactly("lost");
+        }
+        assertThat(logs.warnings("dev.dualstore")).singleElement()
+                .satisfies(mentioning("write observer 'journal'", "put", "IllegalStateException"));
+    }
+
     @Test
     void keepsPerKeyPrimaryOrderUnderConcurrentWriters() throws Exception {
         Map<String, List<String>> observed = new ConcurrentHashMap<>();

@@ -218,6 +218,10 @@ final class Dispatcher {
             conditions.add(orderedDone(s));
             InFlight.Epoch epoch = s.unordered.cut();
             conditions.add(() -> InFlight.done(epoch));
+            if (s.observer) {
+                // An observer that records later (a journal's batch): done once none is outstanding.
+                conditions.add(() -> s.recording.get() == 0);
+            }
         }
         return () -> conditions.stream().allMatch(BooleanSupplier::getAsBoolean);
     }

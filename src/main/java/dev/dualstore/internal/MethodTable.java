@@ -5,6 +5,7 @@ import dev.dualstore.Passthrough;
 import dev.dualstore.Read;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.Write;
+import dev.dualstore.spi.WriteObserver;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -135,6 +136,27 @@ final class MethodTable {
                 if (p.defaultBody == null) {
                     throw new IllegalArgumentException("the default method " + p.name + " of " + type.getSimpleName()
                             + " cannot run on a proxy; classify it with reads(...), writes(...) or passthrough(...)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Lets each write observer refuse a write method it cannot record, before anything is registered.
+     *
+     * @throws IllegalArgumentException naming the observer, with the observer's own message
+     */
+    void checkObservers(List<Method> canonical, Map<String, WriteObserver> observers) {
+        for (Map.Entry<String, WriteObserver> o : observers.entrySet()) {
+            for (Method m : canonical) {
+                MethodPolicy p = byMethod.get(m);
+                if (p == null || p.dispatch != MethodPolicy.Dispatch.WRITE) {
+                    continue;
+                }
+                try {
+                    o.getValue().checkWrite(m);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("write observer '" + o.getKey() + "': " + e.getMessage(), e);
                 }
             }
         }

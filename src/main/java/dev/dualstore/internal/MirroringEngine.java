@@ -60,6 +60,7 @@ public final class MirroringEngine<T> {
         ProxyClasses.requireAccessible(storeConfig.type());
         List<Method> canonical = ProxyClasses.methodsOf(storeConfig.type());
         this.methods = new MethodTable(config.name(), storeConfig.type(), canonical, config.methods());
+        methods.checkObservers(canonical, storeConfig.observers());
 
         MeterRegistry registry = config.reporting().registry();
         BackendNames.claim(registry, config.name());
@@ -82,7 +83,7 @@ public final class MirroringEngine<T> {
             Reporter reporter = new Reporter(meters, callbacks, fence, mailbox, config.reporting().redactor());
             long timeout = Durations.nanos(config.dispatch().timeout());
             this.deadlines = new Deadlines(ticker, timeout, reporter::timedOut);
-            dispatcher.start(new SecondaryRunner(reporter, ticker, fence, callbacks), reporter, deadlines);
+            dispatcher.start(new SecondaryRunner(reporter, ticker, fence, callbacks, dispatcher::progressed), reporter, deadlines);
             this.switchboard = new Switchboard(config.name(), initialRoles(), fence, dispatcher,
                     config.dispatch().promoteTimeout());
             this.sampling = new Sampling(config.methods().sampleRate());

@@ -112,6 +112,20 @@ final class Reporter {
         }
     }
 
+    /**
+     * A write observer's {@code record} stage completed, after its call returned within the
+     * deadline. On the thread that completed it (the observer's own): counted and listed at once,
+     * told to listeners later on a worker.
+     */
+    void recordedLater(Store s, Observation o, Throwable failure) {
+        if (failure == null) {
+            meters.increment(s.observerMeters.success);
+        } else {
+            meters.increment(s.observerMeters.error);
+            listAndPost(s, o.policy.name, o.key, Divergence.Reason.ERROR, failure);
+        }
+    }
+
     /** The call was never run for {@code s}: no permit, the executor refused it, or the backend closed. Any thread. */
     void rejected(Store s, Observation o) {
         // The primary's timer counts the calls that were mirrored, like a sample; a shed call is

@@ -3,6 +3,7 @@ package dev.dualstore.internal;
 import dev.dualstore.Ticker;
 import dev.dualstore.spi.WriteObserver;
 import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -19,12 +20,19 @@ final class SecondaryRunner {
     private final Ticker ticker;
     private final WriteFence fence;
     private final Callbacks callbacks;
+    private final Runnable progressed;
 
-    SecondaryRunner(Reporter reporter, Ticker ticker, WriteFence fence, Callbacks callbacks) {
+    /** A write observer's stage that had not completed when its {@code record} call returned. */
+    private record Later(CompletableFuture<?> stage) {
+    }
+
+    /** @param progressed wakes those waiting for calls to finish (drain, close) */
+    SecondaryRunner(Reporter reporter, Ticker ticker, WriteFence fence, Callbacks callbacks, Runnable progressed) {
         this.reporter = reporter;
         this.ticker = ticker;
         this.fence = fence;
         this.callbacks = callbacks;
+        this.progressed = progressed;
     }
 
     /** @param slot where the current task publishes its calls' deadlines */
@@ -44,15 +52,34 @@ final class SecondaryRunner {
         if (deadline != null && !deadline.finish(slot)) {
             return; // the deadline won and was reported
         }
+        if (answer instanceof Later later) {
+            reportWhenRecorded(s, o, later.stage());
+            return;
+        }
         reporter.answered(s, o, primary, answer, nanos);
+    }
+
+    /** Counted until the stage completes, so that drain() and close() wait for it. */
+    private void reportWhenRecorded(Store s, Observation o, CompletableFuture<?> stage) {
+        s.recording.incrementAndGet();
+        stage.whenComplete((value, failure) -> {
+            try {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                reporter.recordedLater(s, o, cause);
+            } finally {
+                s.recording.decrementAndGet();
+                progressed.run();
+            }
+        });
     }
 
     /** @return what the store returned, or an {@link Answer} of what it threw */
     private Object call(Store s, Observation o) {
         try {
             if (s.observer) {
-                ((WriteObserver) s.target).onWrite(o);
-                return null;
+                CompletableFuture<?> stage = ((WriteObserver) s.target).record(o).toCompletableFuture();
+                return stage.isDone() ? completed(stage, null) : new Later(stage);
             }
             Object[] args = o.args;
             if (o.policy.secondaryArguments != null) {

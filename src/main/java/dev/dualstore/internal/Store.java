@@ -21,6 +21,8 @@ final class Store {
     final boolean observer;
     /** Calls handed off to this store and not finished yet; bounded by the permits. */
     final AtomicInteger pending = new AtomicInteger();
+    /** A write observer's writes handed over whose {@code record} stage has not completed yet. */
+    final AtomicInteger recording = new AtomicInteger();
     final Lane[] lanes = new Lane[LANES];
     /** Writes without a key, in the order they were handed off. */
     final Lane unkeyedLane;

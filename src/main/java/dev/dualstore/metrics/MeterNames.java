@@ -114,4 +114,31 @@ public final class MeterNames {
     public static final String CHECK_RUNS = "dualstore.check.runs";
     /** Tag: a consistency check's name (by default its target table's). */
     public static final String CHECK = "check";
+
+    /**
+     * Counter of writes a journal received; tags {@link #JOURNAL} and {@link #RESULT}: {@code
+     * success} (recorded durably), {@code error} (its append failed) or {@code rejected} (its queue
+     * was full, or the journal closed). Each write not recorded is also listed for repair by the
+     * backend under the observer name {@code journal}.
+     */
+    public static final String JOURNAL_APPENDS = "dualstore.journal.appends";
+    /** Gauge of writes waiting in a journal's queue to be appended; tag {@link #JOURNAL}. */
+    public static final String JOURNAL_PENDING = "dualstore.journal.pending";
+    /** Timer of a journal's appends, one per batch (a transaction); tag {@link #JOURNAL}. */
+    public static final String JOURNAL_BATCHES = "dualstore.journal.batches";
+    /**
+     * Counter of journal entries a replayer handled; tags {@link #REPLAY} and {@link #RESULT}:
+     * {@code applied}, or {@code failed} (the target threw; replay stops there).
+     */
+    public static final String REPLAY_ENTRIES = "dualstore.replay.entries";
+    /** Gauge of entries recorded in the journal and not yet replayed; tag {@link #REPLAY}. */
+    public static final String REPLAY_LAG_ENTRIES = "dualstore.replay.lag.entries";
+    /** Gauge of the age in seconds of the oldest entry not yet replayed (0 when caught up); tag {@link #REPLAY}. */
+    public static final String REPLAY_LAG_SECONDS = "dualstore.replay.lag.seconds";
+    /** Gauge: 1 once the replayer has applied every entry the journal held when it last looked, else 0; tag {@link #REPLAY}. */
+    public static final String REPLAY_CAUGHT_UP = "dualstore.replay.caught.up";
+    /** Tag: a journal's name (its table's). */
+    public static final String JOURNAL = "journal";
+    /** Tag: a replayer's name. */
+    public static final String REPLAY = "replay";
 }

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.table.Chunk;
+import dev.dualstore.testing.ChildJvms;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Backfills in child JVMs: killed with -9 and resumed, and three processes sharing one job. */
 class BackfillProcessesTest {
@@ -32,10 +30,8 @@ class BackfillProcessesTest {
     private static final int CHUNK = 1_000;
     private static final Pattern RESULT = Pattern.compile("result rows=(\\d+) copied=(\\d+) skipped=(\\d+) total=(\\d+)");
 
-    @TempDir
-    Path dir;
-
-    private int children;
+    @RegisterExtension
+    final ChildJvms children = new ChildJvms();
 
     private String url(Server server) {
         return server == Server.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:5432/" + databases.database()
@@ -43,31 +39,12 @@ class BackfillProcessesTest {
     }
 
     private Process start(Server from, Server to, String table, String job, long rate, long leaseMillis) throws Exception {
-        int n = children++;
-        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"), BackfillChild.class.getName(),
-                url(from), url(to), table, job, String.valueOf(CHUNK), String.valueOf(rate), String.valueOf(leaseMillis), "2");
-        return new ProcessBuilder(command).redirectOutput(dir.resolve("out" + n).toFile())
-                .redirectError(dir.resolve("err" + n).toFile()).start();
+        return children.start(BackfillChild.class, List.of(url(from), url(to), table, job, String.valueOf(CHUNK),
+                String.valueOf(rate), String.valueOf(leaseMillis), "2"));
     }
 
-    /** Waits for a child to exit and fails, with every child's output, unless it exited 0. */
     private void finish(Process child) throws Exception {
-        boolean exited = child.waitFor(120, TimeUnit.SECONDS);
-        if (!exited) {
-            child.destroyForcibly();
-        }
-        String out = "";
-        String err = "";
-        for (File file : dir.toFile().listFiles()) {
-            String text = Files.readString(file.toPath());
-            if (file.getName().startsWith("out")) {
-                out += text;
-            } else {
-                err += text;
-            }
-        }
-        assertThat(exited && child.exitValue() == 0).as("child failed\nstdout:\n%s\nstderr:\n%s", out, err).isTrue();
+        children.finish(child);
     }
 
     private static long[] result(Path file) throws Exception {
@@ -99,7 +76,7 @@ class BackfillProcessesTest {
 
         Process last = start(Server.MARIADB, Server.POSTGRESQL, "killed", "killed", 0, 1_000);
         finish(last);
-        long[] r = result(dir.resolve("out" + (children - 1)));
+        long[] r = result(children.out(children.last()));
 
         List<Chunk> chunks = checkpoints.chunks("killed");
         assertThat(chunks).hasSize(ROWS / CHUNK).allMatch(Chunk::done);
@@ -123,7 +100,7 @@ class BackfillProcessesTest {
         int busy = 0;
         for (int i = 0; i < 3; i++) {
             finish(fleet.get(i));
-            long[] r = result(dir.resolve("out" + i));
+            long[] r = result(children.out(i));
             rows += r[0];
             copied += r[1];
             busy += r[1] > 0 ? 1 : 0;

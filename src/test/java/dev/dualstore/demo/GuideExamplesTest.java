@@ -31,6 +31,8 @@ import dev.dualstore.compare.Diagnosis;
 import dev.dualstore.compare.Normalizer;
 import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
+import dev.dualstore.journal.JdbcJournal;
+import dev.dualstore.journal.Replayer;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.spring.SpringTransactions;
 import dev.dualstore.table.Row;
@@ -1096,6 +1098,69 @@ class GuideExamplesTest {
         assertThat(nightly.hashed()).isTrue();
         assertThat(Files.readString(report)).contains("\"check\":\"follows\"", "\"missing\":0");
         Files.delete(report);
+    }
+
+    // ------------------------------------------------------------------ guide 18: journal and replay
+
+    @Test
+    void journalAndReplay() {
+        javax.sql.DataSource dataSource = new DriverDataSource("jdbc:h2:mem:guide_journal_"
+                + Long.toHexString(System.nanoTime()) + ";DB_CLOSE_DELAY=-1", "sa", "");
+        OldFollowStore oldStore = new OldFollowStore();
+        NewFollowStore newStore = NewFollowStore.fixed();
+        // 1. Journal on: the old store answers, every write it applied is journaled.
+        JdbcJournal journal = JdbcJournal.in(dataSource, "dualstore_journal");
+        MirroringBackend<FollowStore> recording = track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", oldStore)
+                .journal(journal)                       // every write the primary applied, durably, off the caller's thread
+                .meterRegistry(registry)
+                .build());
+        recording.proxy().follow("alice", "channel-1", AT);
+        recording.proxy().follow("bob", "channel-1", AT.plusSeconds(1));
+        recording.proxy().unfollow("alice", "channel-1");
+        assertThat(recording.drain(DRAIN)).isTrue();
+
+        // 3. Replay to catch up, from a checkpoint.
+        long applied = Replayer.from(journal)
+                .to(newStore)                           // replays the operation on a FollowStore
+                .checkpoints(JdbcCheckpoints.in(dataSource, "dualstore_replay"))
+                .meterRegistry(registry)
+                .runUntilCaughtUp();                    // blocks until no entry is left
+        assertThat(applied).isEqualTo(3);
+        assertThat(edges(newStore, "channel-1")).isEqualTo(edges(oldStore, "channel-1"));
+
+        // Rebuild after a fix: an empty new store, the whole journal again.
+        NewFollowStore rebuilt = NewFollowStore.fixed();
+        Replayer.from(journal).to(rebuilt)
+                .checkpoints(JdbcCheckpoints.in(dataSource, "dualstore_replay"))
+                .fromBeginning()                        // forget the checkpoint
+                .meterRegistry(registry)
+                .runUntilCaughtUp();
+        assertThat(edges(rebuilt, "channel-1")).isEqualTo(edges(oldStore, "channel-1"));
+
+        // A continuous replayer while the fleet keeps writing.
+        Replayer live = Replayer.from(journal).to(newStore)
+                .name("follows")                        // meter tag `replay`, thread dualstore-replay-follows
+                .checkpoints(JdbcCheckpoints.in(dataSource, "dualstore_replay"))
+                .meterRegistry(registry)
+                .start();
+        recording.proxy().follow("carol", "channel-2", AT);
+        assertThat(recording.drain(DRAIN)).isTrue();
+        try {
+            assertThat(live.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        live.close();
+        assertThat(edges(newStore, "channel-2")).isEqualTo(edges(oldStore, "channel-2"));
+        recording.close();
+        journal.close();
+    }
+
+    /** A channel's followers and when they followed, as instants (the new store answers in its own zone). */
+    private static List<String> edges(FollowStore store, String channel) {
+        return store.followers(channel, 10).stream().map(f -> f.from() + "@" + f.followedAt().toInstant()).sorted()
+                .toList();
     }
 
     // ------------------------------------------------------------------ the docs quote this file
