@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * (writer counts, seconds per run, primary's milliseconds per write).
  */
 public final class WritersOfDistinctKeys {
+    /** Each phase first runs this long unmeasured, so neither side's JIT or start-up lands in its tail. */
+    private static final int WARM_UP_SECONDS = 3;
+
     private WritersOfDistinctKeys() {}
 
     public static void main(String[] args) throws Exception {
@@ -30,12 +33,15 @@ public final class WritersOfDistinctKeys {
         for (String n : writerCounts) {
             int writers = Integer.parseInt(n.trim());
             KeyedStore direct = MapStore.withData(primaryMillis, Data.KEYS, Data.VALUES);
+            run(direct, writers, WARM_UP_SECONDS); // not measured: threads, JIT and heap settle first
             Result d = run(direct, writers, seconds);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             MirroringBackend<KeyedStore> backend = MirroringBackend.builder(KeyedStore.class)
                     .name("writers").primary("old", MapStore.withData(primaryMillis, Data.KEYS, Data.VALUES))
                     .secondary("new", MapStore.fast(Data.KEYS, Data.VALUES)).reads("get").writes("put")
                     .meterRegistry(registry).build();
+            run(backend.proxy(), writers, WARM_UP_SECONDS);
+            backend.drain(Duration.ofSeconds(60));
             Result p = run(backend.proxy(), writers, seconds);
             backend.drain(Duration.ofSeconds(60));
             System.out.printf("| %d | direct | %s | %s | %,.0f | | |%n", writers, LoadReport.micros(d.p50), LoadReport.micros(d.p99),

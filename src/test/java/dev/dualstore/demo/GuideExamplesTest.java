@@ -334,6 +334,30 @@ class GuideExamplesTest {
     }
 
     @Test
+    void readmeRealRepository() {
+        MapOwners jdbcOwners = new MapOwners(1);
+        MapOwners jpaOwners = new MapOwners(9_000);
+        MirroringBackend<OwnerRepository> owners = MirroringBackend.builder(OwnerRepository.class)
+                .primary("jdbc", jdbcOwners)
+                .secondary("jpa", jpaOwners)
+                .classifyByName()                                          // find* read; save, update* write
+                .key("findById", args -> args[0])
+                .key("updateCity", args -> args[0])
+                .keyFromResult("save", saved -> ((Owner) saved).getId())   // the id the primary assigned
+                .transactions(SpringTransactions.hook())                   // shadow writes after the commit
+                .snapshotResults()                                         // callers may change what they got
+                .meterRegistry(registry)
+                .build();
+        track(owners);
+        Owner saved = owners.proxy().save(new Owner(null, "Madison"));
+        owners.proxy().findById(saved.getId()).orElseThrow().city = "changed by the caller";
+        assertThat(owners.drain(DRAIN)).isTrue();
+        assertThat(jpaOwners.cities).isEqualTo(Map.of(1L, "Madison"));
+        assertThat(meters.comparisons("match")).isOne();
+        assertThat(meters.writes("success")).isOne();
+    }
+
+    @Test
     void snapshotsLetCallersChangeWhatTheyGot() {
         MapOwners jdbcOwners = new MapOwners(1);
         MapOwners jpaOwners = new MapOwners(1);
