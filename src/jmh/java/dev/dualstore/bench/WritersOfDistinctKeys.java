@@ -49,7 +49,7 @@ public final class WritersOfDistinctKeys {
             System.out.printf("| %d | dualstore | %s | %s | %,.0f | %+.1f%% | %+.1f%% |%n", writers, LoadReport.micros(p.p50),
                     LoadReport.micros(p.p99), p.perSecond, 100.0 * (p.p99 - d.p99) / d.p99,
                     100.0 * (p.perSecond - d.perSecond) / d.perSecond);
-            System.out.printf("  (dualstore writes: success %.0f, rejected %.0f)%n",
+            System.out.printf("  (dualstore writes, warm-up included: success %.0f, rejected %.0f)%n",
                     LoadReport.count(registry, "dualstore.writes", "result", "success"),
                     LoadReport.count(registry, "dualstore.writes", "result", "rejected"));
             backend.close();
