@@ -131,7 +131,7 @@ final class ProxyHandler implements InvocationHandler {
     private static Object snapshot(Object value) {
         try {
             return DeepComparator.snapshot(value);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException e) {
             return value;
         }
     }

@@ -33,8 +33,19 @@ final class JdbcChangeScan {
         JdbcColumn column = shape.columns.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("table " + table.name() + " has no column " + name
                         + " to tell when a row changed; its columns are " + table.columns().names()));
+        return requireTimestamp(column, table.name());
+    }
+
+    /** {@code instant} as a value of a timestamp {@code column}: at UTC, or UTC's wall clock for one without zone. */
+    static Object instantIn(Instant instant, JdbcColumn column, String table) {
+        java.time.OffsetDateTime utc = instant.atOffset(ZoneOffset.UTC);
+        return JdbcValues.coerce(column.kind() == ColumnKind.TIMESTAMPTZ ? utc : utc.toLocalDateTime(), column, table);
+    }
+
+    /** @throws IllegalArgumentException naming the column and its type unless it holds timestamps, with or without zone */
+    static JdbcColumn requireTimestamp(JdbcColumn column, String table) {
         if (column.kind() != ColumnKind.TIMESTAMP && column.kind() != ColumnKind.TIMESTAMPTZ) {
-            throw new IllegalArgumentException("column " + name + " of table " + table.name() + " is " + column.describe()
+            throw new IllegalArgumentException("column " + column.name() + " of table " + table + " is " + column.describe()
                     + ", not a timestamp; it cannot tell when a row changed");
         }
         return column;
@@ -59,8 +70,7 @@ final class JdbcChangeScan {
                 + sql.rangeWhere(KeyRange.all().after(key), keyParams).substring(" WHERE ".length()) + "))")
                 .orElse(" WHERE " + c + " >= ?");
         String query = sql.select(where) + " ORDER BY " + c + ", " + sql.orderBy + " LIMIT " + limit;
-        Object at = JdbcValues.coerce(column.kind() == ColumnKind.TIMESTAMPTZ ? since.atOffset(ZoneOffset.UTC)
-                : since.atOffset(ZoneOffset.UTC).toLocalDateTime(), column, table.name());
+        Object at = instantIn(since, column, table.name());
         int changeParams = afterKey.isPresent() ? 2 : 1;
         return table.call("scan changes of", connection -> table.query(connection, query, statement -> {
             for (int i = 1; i <= changeParams; i++) {

@@ -7,7 +7,6 @@ import dev.dualstore.table.RowKey;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,23 +49,18 @@ final class JdbcRangeHashing {
         }
         List<TableSql.Param> params = new ArrayList<>();
         String where = sql.rangeWhere(range, params);
-        JdbcColumn changed = filter.map(f -> column(f.column())).orElse(null);
+        JdbcColumn changed = filter.map(f -> JdbcChangeScan.requireTimestamp(column(f.column()), table.name())).orElse(null);
         if (changed != null) {
-            if (changed.kind() != ColumnKind.TIMESTAMP && changed.kind() != ColumnKind.TIMESTAMPTZ) {
-                throw new IllegalArgumentException("column " + changed.name() + " of table " + table.name() + " is "
-                        + changed.describe() + ", not a timestamp; it cannot tell when a row changed");
-            }
             String c = sql.quote(changed.sqlName());
             where = (where.isEmpty() ? " WHERE " : where + " AND ") + "(" + c + " IS NULL OR " + c + " < ?)";
         }
         String query = hashQuery(columns, where);
-        Object cutoff = changed == null ? null : changed.kind() == ColumnKind.TIMESTAMPTZ
-                ? filter.get().before().atOffset(ZoneOffset.UTC) : filter.get().before().atOffset(ZoneOffset.UTC).toLocalDateTime();
+        Object cutoff = changed == null ? null : JdbcChangeScan.instantIn(filter.get().before(), changed, table.name());
         return table.call("hash", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(query)) {
                 int index = bindKeys(statement, params);
                 if (changed != null) {
-                    JdbcValues.bind(statement, index, JdbcValues.coerce(cutoff, changed, table.name()), changed, dialect);
+                    JdbcValues.bind(statement, index, cutoff, changed, dialect);
                 }
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
