@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +62,11 @@ final class BackfillRun {
     private final Counter recopiedCounter;
     private final Timer chunkTimer;
     private final AtomicInteger paused = new AtomicInteger();
+    // Bumped, and waiters woken, whenever a worker of this run records a chunk or stops: a worker
+    // with nothing to take waits for that (or pollEvery, for other processes' chunks) rather than
+    // sleeping out pollEvery while the last chunk of its own run finishes.
+    private final Object progress = new Object();
+    private long progressCount; // guarded by progress
     private final MeterRegistry registry;
     private final Gauge pausedGauge;
     private long startNanos;
@@ -165,31 +169,64 @@ final class BackfillRun {
     }
 
     private void work() {
+        // While the frontier still yields chunks, a worker looks for unfinished ones (a resumed job's,
+        // or a dead worker's whose lease expired) at most every pollEvery, not before every chunk:
+        // one query fewer per chunk, and an expired lease waits at most pollEvery longer.
+        long nextLook = System.nanoTime();
         try {
             while (failure.get() == null) {
                 waitWhilePaused();
                 if (failure.get() != null) {
                     return;
                 }
-                Optional<Chunk> unfinished = checkpoints.leaseUnfinished(job, leaseTime);
+                long seen = progressSeen();
+                boolean look = System.nanoTime() - nextLook >= 0;
+                Optional<Chunk> unfinished = look ? checkpoints.leaseUnfinished(job, leaseTime) : Optional.empty();
                 if (unfinished.isPresent()) {
                     copyUnfinished(unfinished.get());
                     continue;
                 }
+                if (look) {
+                    nextLook = System.nanoTime() + pollEvery.toNanos();
+                }
                 if (copyNext()) {
                     continue;
                 }
+                nextLook = System.nanoTime(); // the key space is walked: only unfinished chunks are left
                 // Nothing to take: done, or other workers (maybe of other processes) hold the rest.
                 if (checkpoints.allDefined(job) && checkpoints.chunks(job).stream().allMatch(Chunk::done)) {
                     return;
                 }
-                LockSupport.parkNanos(pollEvery.toNanos());
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedException();
-                }
+                awaitProgress(seen);
             }
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
+        } finally {
+            progressed();
+        }
+    }
+
+    private long progressSeen() {
+        synchronized (progress) {
+            return progressCount;
+        }
+    }
+
+    private void progressed() {
+        synchronized (progress) {
+            progressCount++;
+            progress.notifyAll();
+        }
+    }
+
+    /** Waits until a worker of this run records a chunk or stops after {@code seen}, or pollEvery passes. */
+    private void awaitProgress(long seen) throws InterruptedException {
+        long deadline = System.nanoTime() + pollEvery.toNanos();
+        synchronized (progress) {
+            long left;
+            while (progressCount == seen && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
         }
     }
 
@@ -295,6 +332,7 @@ final class BackfillRun {
                     chunk.index());
         }
         chunkTimer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        progressed();
     }
 
     private void renewLeases() {

@@ -2,6 +2,7 @@ package dev.dualstore.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
@@ -18,17 +19,22 @@ import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,6 +149,40 @@ class BackfillTest {
         assertThat(checkpoints.chunks("schema")).filteredOn(Chunk::done).hasSize(1);
         assertThat(logs.events(Level.ERROR, "dev.dualstore.backfill"))
                 .anySatisfy(CapturedLogs.mentioning("backfill schema stopped", "column extra was added"));
+    }
+
+    @Test
+    @Timeout(60)
+    void aWorkerWithNothingLeftWakesWhenItsRunRecordsTheLastChunk() throws Exception {
+        JdbcTable source = follows(Server.H2, name("src"), 50);
+        JdbcTable target = follows(Server.H2, name("dst"), 0);
+        AtomicInteger upserts = new AtomicInteger();
+        CountDownLatch lastHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Table holdingTheLastChunk = new Wrapped(target, () -> {
+            if (upserts.incrementAndGet() == 5) { // 50 rows in chunks of 10: the fifth write is the last
+                lastHeld.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Backfill.Builder builder = Backfill.from(source).to(holdingTheLastChunk).threads(2).chunkRows(10);
+        // A worker that slept out its poll interval would hold the run for an hour (and time the test out).
+        builder.pollEvery = Duration.ofHours(1);
+        CompletableFuture<BackfillResult> run = CompletableFuture.supplyAsync(builder::run);
+        lastHeld.await();
+        // The other worker has found nothing to take and waits; only then is the last chunk let go.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().matches("dualstore-backfill-\\d+-\\d+")
+                        && t.getState() == Thread.State.TIMED_WAITING));
+        release.countDown();
+
+        BackfillResult result = run.get(30, TimeUnit.SECONDS);
+        assertThat(result.rowsCopied()).isEqualTo(50);
+        assertThat(result.chunksCopied()).isEqualTo(5);
     }
 
     @Test
