@@ -42,6 +42,10 @@ import javax.sql.DataSource;
  * compare-and-set on the lease, so a worker whose lease expired cannot record a chunk it no
  * longer holds.
  *
+ * <p>On PostgreSQL, leases and chunk marks commit with {@code synchronous_commit} off: a mark that
+ * a server crash loses means copying that chunk again, never a row lost, and the wait for each
+ * mark's {@code fsync} goes. Positions ({@link #savePosition}) commit synchronously.
+ *
  * <p>Leases are timed by the clock of the process that takes them (the system clock unless one is
  * given): machines sharing a job need clocks that agree to well within a lease. Each call borrows
  * one connection from the data source and gives it back. Threadsafe.
