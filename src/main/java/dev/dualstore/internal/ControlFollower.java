@@ -113,9 +113,12 @@ final class ControlFollower {
         thread.start();
     }
 
-    /** @return the state applied and acknowledged last; null if no plan had started */
+    /**
+     * @return the step of the roles that calls use now (set in the same write as the roles, so a
+     *     call made between two reads of it used the roles of one of the two); null before a plan
+     */
     ControlState applied() {
-        return applied;
+        return (ControlState) switchboard.roles().controlState;
     }
 
     /** @return the control followed */
@@ -236,7 +239,7 @@ final class ControlFollower {
         Store primary = stores.get(next.primary());
         Map<Store, Stage> stages = new HashMap<>();
         next.stages().forEach((name, stage) -> stages.put(stores.get(name), stage));
-        switchboard.follow(primary, stages, "the step " + next + " of " + control);
+        switchboard.follow(primary, stages, next, "the step " + next + " of " + control);
         sampling.set(next.rolloutPercent());
         applied = next;
         if (LOG.isInfoEnabled()) {

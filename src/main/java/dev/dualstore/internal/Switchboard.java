@@ -73,13 +73,14 @@ final class Switchboard {
     /**
      * Moves to the roles a migration control set, in one change: {@code primary} answers and
      * each secondary gets its stage from {@code stages}, which names every store but the primary
-     * (the former primary keeps its slot among the secondaries). Every store whose role or stage
-     * changes is drained first, as for {@link #promote} and {@link #stage}.
+     * (the former primary keeps its slot among the secondaries), and the roles record
+     * {@code controlState}. Every store whose role or stage changes is drained first, as for
+     * {@link #promote} and {@link #stage}.
      *
      * @throws IllegalStateException if the backend is closed, the new primary receives no writes
      *                               now, or queued calls did not finish in time
      */
-    void follow(Store primary, Map<Store, Stage> stages, String action) {
+    void follow(Store primary, Map<Store, Stage> stages, Object controlState, String action) {
         refuseOnWorker(action);
         synchronized (changing) {
             Roles current = requireOpen();
@@ -105,8 +106,13 @@ final class Switchboard {
                     }
                 }
             }
-            if (!changed.isEmpty()) {
-                change(changed, new Roles(primary, secondaries, next, current.observers, false), action);
+            Roles following = new Roles(primary, secondaries, next, current.observers, false, controlState);
+            if (changed.isEmpty()) {
+                // No role changes, only the step they serve: nothing to pause or drain. Swapped
+                // all the same, so a call's roles and their step are read together.
+                roles = following;
+            } else {
+                change(changed, following, action);
             }
         }
     }
