@@ -18,6 +18,7 @@ import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
 import dev.dualstore.testing.ManualClock;
 import dev.dualstore.testing.MeterReader;
+import dev.dualstore.testing.ScriptedKeyValueStore;
 import dev.dualstore.testing.SwitchableControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -278,5 +279,58 @@ class FleetMigrationTest {
                 PlanStep.of("a", "old", "new", Stage.DUAL_WRITE))).hasMessageContaining("two steps are named 'a'");
         assertThat(MigrationPlan.standard("old", "new").steps()).extracting(PlanStep::name)
                 .containsExactly("shadow", "dual write", "new answers", "old shadowed", "old off");
+    }
+
+    @Test
+    void aStepThatCannotBeDrainedInTimeIsTriedAgainAndNotAcknowledgedMeanwhile() throws Exception {
+        ScriptedKeyValueStore fresh = new ScriptedKeyValueStore();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MeterReader meters = new MeterReader(registry);
+        MirroringBackend<KeyValueStore> a = Backends.keyValue(registry, new InMemoryKeyValueStore(), fresh).name("follows")
+                .control(control).instanceName("a").promoteTimeout(Duration.ofMillis(100)).build();
+        instances.add(a);
+        migration.advance();
+        awaitAcknowledged();
+        ScriptedKeyValueStore.Gate held = fresh.holdBefore("put", "k");
+        a.proxy().put("k", "v");
+        assertThat(held.awaitArrival(WAIT)).isTrue();
+        migration.advance(); // dual write: new's queue must drain first, and cannot
+        await().atMost(WAIT).until(() -> meters.timed(MeterNames.CONTROL_TRANSITIONS, "result", "error") >= 2);
+        assertThat(a.stage("new")).isEqualTo(Stage.SHADOW);
+        assertThat(migration.notAcknowledged()).containsExactly("a");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement()
+                .satisfies(mentioning("could not move to step 2 'dual write'", "did not finish within", "stays at step 1"));
+
+        held.open();
+        awaitAcknowledged();
+        assertThat(a.stage("new")).isEqualTo(Stage.DUAL_WRITE);
+        assertThat(fresh.get("k")).isEqualTo("v");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).hasSize(1);
+    }
+
+    @Test
+    void aStepNamingAStoreTheInstanceLacksIsNeitherAppliedNorAcknowledged() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MeterReader meters = new MeterReader(registry);
+        MirroringBackend<KeyValueStore> a = instance("a", control, registry);
+        migration.advance();
+        awaitAcknowledged();
+        FleetMigration.of(control, "follows", MigrationPlan.of(PlanStep.of("shadow", "old", "dynamo", Stage.SHADOW),
+                PlanStep.of("dual write", "old", "dynamo", Stage.DUAL_WRITE))).advance();
+        await().atMost(WAIT).until(() -> meters.count(MeterNames.CONTROL_ERRORS, "kind", "unusable") >= 3);
+        assertThat(a.stage("new")).isEqualTo(Stage.SHADOW);
+        assertThat(migration.notAcknowledged()).containsExactly("a");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).singleElement()
+                .satisfies(mentioning("cannot apply", "[old, dynamo]", "[old, new]", "stays at step 1 'shadow'"));
+    }
+
+    @Test
+    void aLeaseMustOutlastTwoLooks() {
+        assertThatThrownBy(() -> MigrationControl.inMemory(clock, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease PT2S must be longer than twice");
+        assertThatThrownBy(() -> Backends.keyValue(new SimpleMeterRegistry()).instanceName("a").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("instanceName(\"a\") is set without control");
+        assertThatThrownBy(() -> Backends.keyValue(new SimpleMeterRegistry()).control(control).control(control))
+                .isInstanceOf(IllegalStateException.class).hasMessage("control was already set");
     }
 }
