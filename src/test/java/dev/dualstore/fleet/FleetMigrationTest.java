@@ -221,6 +221,21 @@ class FleetMigrationTest {
     }
 
     @Test
+    void theControlThreadIsANamedDaemonThatCloseStops() {
+        MirroringBackend<KeyValueStore> a = Backends.keyValue(new SimpleMeterRegistry()).name("watched").control(control)
+                .instanceName("a").build();
+        assertThat(controlThreads()).singleElement().satisfies(t -> assertThat(t.isDaemon()).isTrue());
+        a.close();
+        assertThat(controlThreads()).isEmpty();
+        assertThat(control.liveInstances("watched")).isEmpty();
+    }
+
+    private static List<Thread> controlThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("dualstore-watched-control") && t.isAlive()).toList();
+    }
+
+    @Test
     void buildFailsWhenTheControlCannotBeReached() {
         SwitchableControl cutOff = new SwitchableControl(control);
         cutOff.reachable(false);
