@@ -60,7 +60,9 @@ public final class FleetChild {
                 .primary("old", recording("old", ItemStore.over(db, "items_old", postgres)))
                 .secondary("new", recording("new", ItemStore.over(db, "items_new", postgres)))
                 .control(control).instanceName("child-" + child + "-" + incarnation)
-                .logMismatches(false).timeout(Duration.ofSeconds(10)).meterRegistry(new SimpleMeterRegistry()).build();
+                .logMismatches(false).timeout(Duration.ofSeconds(10))
+                // A few threads: each secondary call holds a connection, and the servers are shared.
+                .threads(4).meterRegistry(new SimpleMeterRegistry()).build();
         print("joined " + step(backend));
         AtomicLong writes = new AtomicLong();
         AtomicLong reads = new AtomicLong();

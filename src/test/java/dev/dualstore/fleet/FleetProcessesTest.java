@@ -8,6 +8,7 @@ import dev.dualstore.jdbc.JdbcMigrationControl;
 import dev.dualstore.spi.InstanceAck;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.ChildJvms;
+import dev.dualstore.testing.PooledDataSource;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import java.io.IOException;
@@ -57,7 +58,15 @@ class FleetProcessesTest {
     @EnumSource(value = Server.class, names = {"POSTGRESQL", "MARIADB"})
     @org.junit.jupiter.api.Timeout(120)
     void threeInstancesFollowThePlanForwardBackAndForwardUnderLoadAndConverge(Server server) throws Exception {
-        DataSource db = databases.dataSource(server);
+        PooledDataSource db = new PooledDataSource(databases.dataSource(server));
+        try {
+            run(server, db);
+        } finally {
+            db.close();
+        }
+    }
+
+    private void run(Server server, DataSource db) throws Exception {
         databases.execute(server, "CREATE TABLE items_old (id bigint NOT NULL PRIMARY KEY, version bigint NOT NULL)",
                 "CREATE TABLE items_new (id bigint NOT NULL PRIMARY KEY, version bigint NOT NULL)");
         JdbcMigrationControl control = JdbcMigrationControl.in(db, "dualstore_control")
