@@ -1069,7 +1069,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
 
         /**
          * @param instance this instance's name in the {@link #control(MigrationControl) control},
-         *                 unique in the fleet; default {@code <host>:<pid>}
+         *                 unique among the instances of this backend; default {@code <host>:<pid>}
+         *                 (so two backends of one name in one process need names of their own)
          * @return this builder
          */
         public Builder<T> instanceName(String instance) {

@@ -110,7 +110,7 @@ public final class FleetMigration {
 
     /**
      * Waits until every live instance has acknowledged the step the fleet is at, looking every
-     * {@code followInterval} of the control.
+     * {@code followInterval} of the control (at most every 100 ms), on the caller's thread.
      *
      * @param timeout how long to wait at most
      * @return whether they all have
