@@ -29,4 +29,5 @@ module dev.dualstore {
     exports dev.dualstore.backfill;
     exports dev.dualstore.check;
     exports dev.dualstore.journal;
+    exports dev.dualstore.fleet;
 }

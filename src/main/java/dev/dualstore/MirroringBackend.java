@@ -3,6 +3,8 @@ package dev.dualstore;
 import dev.dualstore.internal.EngineConfig;
 import dev.dualstore.internal.MirroringEngine;
 import dev.dualstore.internal.StoreParts;
+import dev.dualstore.spi.ControlState;
+import dev.dualstore.spi.MigrationControl;
 import dev.dualstore.spi.TransactionHook;
 import dev.dualstore.spi.WriteObserver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -139,8 +142,9 @@ public final class MirroringBackend<T> implements AutoCloseable {
      *
      * @param store the name of a configured store
      * @throws IllegalArgumentException if no store has that name
-     * @throws IllegalStateException    if the backend is closed, the store is {@link Stage#OFF}, or
-     *                                  writes could not be drained in time
+     * @throws IllegalStateException    if the backend is closed, the store is {@link Stage#OFF},
+     *                                  writes could not be drained in time, or the backend follows
+     *                                  a {@link Builder#control(MigrationControl) control}
      */
     public void promote(String store) {
         engine.promote(Objects.requireNonNull(store, "store"));
@@ -153,7 +157,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
      * @param store the name of a secondary
      * @param stage what it receives from now on
      * @throws IllegalArgumentException if no store has that name, or it is the primary
-     * @throws IllegalStateException    if the backend is closed, or writes could not be drained in time
+     * @throws IllegalStateException    if the backend is closed, writes could not be drained in time,
+     *                                  or the backend follows a {@link Builder#control(MigrationControl) control}
      */
     public void stage(String store, Stage stage) {
         engine.stage(Objects.requireNonNull(store, "store"), Objects.requireNonNull(stage, "stage"));
@@ -169,6 +174,16 @@ public final class MirroringBackend<T> implements AutoCloseable {
     }
 
     /**
+     * The step of the fleet's plan this backend applied and acknowledged last, when it follows a
+     * {@link Builder#control(MigrationControl) control}.
+     *
+     * @return the step, or empty if the backend has no control or no plan has started
+     */
+    public Optional<ControlState> controlState() {
+        return engine.controlState();
+    }
+
+    /**
      * Sets the percentage of calls mirrored, for every method without a rate of its own. With a
      * {@link Key}, the choice is stable per key: a key is always in or always out, and raising
      * the rate only adds keys. The choice follows the key's {@code hashCode} (an enum's name), so
@@ -178,6 +193,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
      *
      * @param percent from 0 to 100
      * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException    if the backend follows a {@link Builder#control(MigrationControl)
+     *                                  control}, whose steps set the rate
      */
     public void sampleRate(double percent) {
         engine.sampleRate(null, percent);
@@ -358,6 +375,8 @@ public final class MirroringBackend<T> implements AutoCloseable {
         private Redactor redactor;
         private Boolean logMismatches;
         private DualWriteFailure dualWriteFailure;
+        private MigrationControl control;
+        private String instanceName;
         private TransactionHook transactions;
 
         /** The largest pool {@link #threads(int)} accepts. */
@@ -1025,6 +1044,42 @@ public final class MirroringBackend<T> implements AutoCloseable {
         }
 
         /**
+         * Makes the backend follow a fleet's shared migration: its primary, stages and rollout
+         * are the step the control holds, set by {@code dev.dualstore.fleet.FleetMigration}.
+         * {@link #build()} joins the fleet at the current step before it returns (so before the
+         * backend serves a call), and fails if the control cannot be reached; until a plan
+         * starts, the roles configured here apply. Then a daemon thread named
+         * {@code dualstore-<backend>-control} looks at the control every
+         * {@link MigrationControl#followInterval()}, applies a new step (with the pause and
+         * drain of {@link MirroringBackend#promote(String)}), acknowledges it and renews this
+         * instance's lease; {@link MirroringBackend#close()} stops it and leaves the fleet.
+         * While a control is set, {@link MirroringBackend#promote(String)},
+         * {@link MirroringBackend#stage(String, Stage)} and {@link MirroringBackend#sampleRate(double)}
+         * are refused. An instance that cannot reach the control keeps the step it acknowledged
+         * last and says so (one WARN, the {@code dualstore.control.*} meters).
+         *
+         * @param control where the fleet's step lives, e.g. {@code JdbcMigrationControl.in(dataSource, "dualstore_control")}
+         * @return this builder
+         */
+        public Builder<T> control(MigrationControl control) {
+            requireUnset(this.control, "control");
+            this.control = Objects.requireNonNull(control, "control");
+            return this;
+        }
+
+        /**
+         * @param instance this instance's name in the {@link #control(MigrationControl) control},
+         *                 unique among the instances of this backend; default {@code <host>:<pid>}
+         *                 (so two backends of one name in one process need names of their own)
+         * @return this builder
+         */
+        public Builder<T> instanceName(String instance) {
+            requireUnset(this.instanceName, "instanceName");
+            this.instanceName = requireText(instance, "instance");
+            return this;
+        }
+
+        /**
          * @param ticker the time source for timing calls and for their deadlines; default
          *               {@link Ticker#system()}
          * @return this builder
@@ -1063,6 +1118,9 @@ public final class MirroringBackend<T> implements AutoCloseable {
             if (!classifiedTwice.isEmpty()) {
                 throw new IllegalArgumentException("methods classified more than once: " + classifiedTwice);
             }
+            if (instanceName != null && control == null) {
+                throw new IllegalStateException("instanceName(\"" + instanceName + "\") is set without control(...)");
+            }
             EngineConfig<T> config = new EngineConfig<>(
                     new EngineConfig.Stores<>(type, name != null ? name : type.getSimpleName(), primaryName, primary,
                             frozen(secondaries), Map.copyOf(stages), frozen(observers)),
@@ -1085,7 +1143,23 @@ public final class MirroringBackend<T> implements AutoCloseable {
                             List.copyOf(mismatchListeners), List.copyOf(divergenceListeners),
                             logMismatches == null || logMismatches, redactor,
                             repairCapacity != null ? repairCapacity : 100_000));
-            return new MirroringBackend<>(new MirroringEngine<>(config));
+            MirroringEngine<T> engine = new MirroringEngine<>(config);
+            if (control != null) {
+                engine.follow(control, instanceName != null ? instanceName : defaultInstanceName());
+            }
+            return new MirroringBackend<>(engine);
+        }
+
+        private static String defaultInstanceName() {
+            String host = System.getenv("HOSTNAME");
+            if (host == null || host.isBlank()) {
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.io.IOException | RuntimeException e) {
+                    host = "localhost";
+                }
+            }
+            return host + ":" + ProcessHandle.current().pid();
         }
 
         private static <V> Map<String, V> frozen(Map<String, V> ordered) {

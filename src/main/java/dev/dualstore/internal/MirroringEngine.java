@@ -4,6 +4,8 @@ import dev.dualstore.MismatchListener;
 import dev.dualstore.Stage;
 import dev.dualstore.Ticker;
 import dev.dualstore.metrics.MeterNames;
+import dev.dualstore.spi.ControlState;
+import dev.dualstore.spi.MigrationControl;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.lang.reflect.Method;
@@ -15,6 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,6 +50,7 @@ public final class MirroringEngine<T> {
     private final Sampling sampling;
     private final T proxy;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ControlFollower follower;
 
     /**
      * @param config what the builder collected
@@ -268,12 +272,57 @@ public final class MirroringEngine<T> {
 
     /** See {@code MirroringBackend#promote}. */
     public void promote(String name) {
-        switchboard.promote(store(name, false));
+        Store store = store(name, false);
+        refuseWhileFollowing("promote(\"" + name + "\")");
+        switchboard.promote(store);
     }
 
     /** See {@code MirroringBackend#stage}. */
     public void stage(String name, Stage stage) {
-        switchboard.stage(store(name, false), stage);
+        Store store = store(name, false);
+        refuseWhileFollowing("stage(\"" + name + "\", " + stage + ")");
+        switchboard.stage(store, stage);
+    }
+
+    /**
+     * Joins the fleet of {@code control} at its current step and follows it from now on; see
+     * {@code MirroringBackend.Builder#control}. Called once, by the builder, before the backend
+     * is handed out. On failure the backend is closed.
+     *
+     * @throws IllegalStateException naming the control if it cannot be reached or holds a step
+     *                               this backend cannot apply
+     */
+    public void follow(MigrationControl control, String instance) {
+        Map<String, Store> named = new LinkedHashMap<>();
+        for (Store s : stores) {
+            if (!s.observer) {
+                named.put(s.name, s);
+            }
+        }
+        ControlFollower f = new ControlFollower(config.name(), instance, control, switchboard, sampling,
+                Collections.unmodifiableMap(named), meters);
+        try {
+            f.join();
+        } catch (RuntimeException | Error e) {
+            f.close();
+            close();
+            throw e;
+        }
+        follower = f;
+    }
+
+    /** @return the step this backend applied from its control, empty if it has none or no plan started */
+    public Optional<ControlState> controlState() {
+        ControlFollower f = follower;
+        return f == null ? Optional.empty() : Optional.ofNullable(f.applied());
+    }
+
+    private void refuseWhileFollowing(String action) {
+        ControlFollower f = follower;
+        if (f != null) {
+            throw new IllegalStateException(action + " refused: backend '" + config.name() + "' follows " + f.control()
+                    + " (instance " + f.instance() + "); move the whole fleet with FleetMigration.advance() or rollback()");
+        }
     }
 
     /** See {@code MirroringBackend#stage(String)}. */
@@ -287,6 +336,7 @@ public final class MirroringEngine<T> {
             throw new IllegalArgumentException("sample rate must be a percentage from 0 to 100, was " + percent);
         }
         if (method == null) {
+            refuseWhileFollowing("sampleRate(" + percent + ")");
             sampling.set(percent);
             return;
         }
@@ -337,6 +387,10 @@ public final class MirroringEngine<T> {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        ControlFollower f = follower;
+        if (f != null) {
+            f.close();
         }
         try {
             switchboard.close(stores, deadlines, mailbox);

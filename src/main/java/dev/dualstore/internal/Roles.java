@@ -25,8 +25,15 @@ final class Roles {
     /** Whether a write is handed off at all: some secondary or observer receives it. */
     final boolean mirrorsWrites;
     final boolean closed;
+    /** The migration control's step these roles were made for ({@code ControlState}), null without one. */
+    final Object controlState;
 
     Roles(Store primary, Store[] secondaries, Stage[] stages, Store[] observers, boolean closed) {
+        this(primary, secondaries, stages, observers, closed, null);
+    }
+
+    Roles(Store primary, Store[] secondaries, Stage[] stages, Store[] observers, boolean closed, Object controlState) {
+        this.controlState = controlState;
         this.primary = primary;
         this.secondaries = secondaries;
         this.stages = stages;
@@ -58,17 +65,17 @@ final class Roles {
         int at = indexOf(store);
         next[at] = primary;
         nextStages[at] = Stage.SHADOW;
-        return new Roles(store, next, nextStages, observers, closed);
+        return new Roles(store, next, nextStages, observers, closed, controlState);
     }
 
     Roles withStage(Store store, Stage stage) {
         Stage[] nextStages = stages.clone();
         nextStages[indexOf(store)] = stage;
-        return new Roles(primary, secondaries, nextStages, observers, closed);
+        return new Roles(primary, secondaries, nextStages, observers, closed, controlState);
     }
 
     Roles close() {
-        return new Roles(primary, secondaries, stages, observers, true);
+        return new Roles(primary, secondaries, stages, observers, true, controlState);
     }
 
     /** Whether {@code store} is written on callers' threads, outside its lane. */

@@ -2,6 +2,9 @@ package dev.dualstore.internal;
 
 import dev.dualstore.Stage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -63,6 +66,53 @@ final class Switchboard {
             Roles current = requireOpen();
             if (current.stageOf(target) != stage) {
                 change(target, current.withStage(target, stage), action);
+            }
+        }
+    }
+
+    /**
+     * Moves to the roles a migration control set, in one change: {@code primary} answers and
+     * each secondary gets its stage from {@code stages}, which names every store but the primary
+     * (the former primary keeps its slot among the secondaries), and the roles record
+     * {@code controlState}. Every store whose role or stage changes is drained first, as for
+     * {@link #promote} and {@link #stage}.
+     *
+     * @throws IllegalStateException if the backend is closed, the new primary receives no writes
+     *                               now, or queued calls did not finish in time
+     */
+    void follow(Store primary, Map<Store, Stage> stages, Object controlState, String action) {
+        refuseOnWorker(action);
+        synchronized (changing) {
+            Roles current = requireOpen();
+            Store[] secondaries = current.secondaries.clone();
+            if (current.primary != primary) {
+                if (!current.stageOf(primary).receivesWrites()) {
+                    throw new IllegalStateException(action + " refused: '" + primary.name + "' is " + current.stageOf(primary)
+                            + " and receives no writes, so it would answer with stale data");
+                }
+                secondaries[current.indexOf(primary)] = current.primary;
+            }
+            Stage[] next = new Stage[secondaries.length];
+            List<Store> changed = new ArrayList<>();
+            if (current.primary != primary) {
+                changed.add(primary);
+                changed.add(current.primary);
+            }
+            for (int i = 0; i < secondaries.length; i++) {
+                next[i] = stages.get(secondaries[i]);
+                if (secondaries[i] != current.secondaries[i] || next[i] != current.stages[i]) {
+                    if (!changed.contains(secondaries[i])) {
+                        changed.add(secondaries[i]);
+                    }
+                }
+            }
+            Roles following = new Roles(primary, secondaries, next, current.observers, false, controlState);
+            if (changed.isEmpty()) {
+                // No role changes, only the step they serve: nothing to pause or drain. Swapped
+                // all the same, so a call's roles and their step are read together.
+                roles = following;
+            } else {
+                change(changed, following, action);
             }
         }
     }
@@ -132,13 +182,19 @@ final class Switchboard {
     }
 
     private void change(Store drained, Roles next, String action) {
+        change(List.of(drained), next, action);
+    }
+
+    private void change(List<Store> drained, Roles next, String action) {
         long deadline = System.nanoTime() + promoteTimeoutNanos;
         fence.pauseAll(deadline, action);
         try {
-            BooleanSupplier done = dispatcher.orderedDone(drained);
-            if (!dispatcher.await(done, deadline)) {
-                throw new IllegalStateException(action + " did not happen: calls queued for '" + drained.name
-                        + "' did not finish within " + promoteTimeout + "; roles unchanged, writes resumed");
+            for (Store store : drained) {
+                BooleanSupplier done = dispatcher.orderedDone(store);
+                if (!dispatcher.await(done, deadline)) {
+                    throw new IllegalStateException(action + " did not happen: calls queued for '" + store.name
+                            + "' did not finish within " + promoteTimeout + "; roles unchanged, writes resumed");
+                }
             }
             roles = next;
         } finally {

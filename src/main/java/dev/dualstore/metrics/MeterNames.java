@@ -116,6 +116,33 @@ public final class MeterNames {
     public static final String CHECK = "check";
 
     /**
+     * Gauge of the step this instance has applied and acknowledged, numbered from 1 as in the
+     * plan (0: no plan started); tag {@link #BACKEND}. One series per instance: the registry's
+     * common tags (host, pod) tell instances apart.
+     */
+    public static final String CONTROL_STEP = "dualstore.control.step";
+    /** Gauge of the control's version this instance has applied and acknowledged; tag {@link #BACKEND}. */
+    public static final String CONTROL_VERSION = "dualstore.control.version";
+    /** Counter of steps this instance applied and acknowledged; tag {@link #BACKEND}. */
+    public static final String CONTROL_ACKNOWLEDGEMENTS = "dualstore.control.acknowledgements";
+    /**
+     * Timer of this instance's moves to a new step, from reading it to having applied it (the
+     * pause of writes and the drain included); tags {@link #BACKEND}, {@link #RESULT} ({@code
+     * success}, {@code error}: not applied, tried again at the next look).
+     */
+    public static final String CONTROL_TRANSITIONS = "dualstore.control.transitions";
+    /**
+     * Gauge of the seconds since this instance last reached its control (0 right after each
+     * look); tag {@link #BACKEND}. Growing: the instance keeps its last acknowledged step.
+     */
+    public static final String CONTROL_STALENESS = "dualstore.control.staleness.seconds";
+    /**
+     * Counter of looks at the control that failed; tags {@link #BACKEND}, {@link #KIND}: {@code
+     * unreachable} (the control threw), {@code unusable} (it names a store this instance lacks).
+     */
+    public static final String CONTROL_ERRORS = "dualstore.control.errors";
+
+    /**
      * Counter of writes a journal received; tags {@link #JOURNAL} and {@link #RESULT}: {@code
      * success} (recorded durably), {@code error} (its append failed) or {@code rejected} (its queue
      * was full, or the journal closed). Each write not recorded is also listed for repair by the

@@ -1198,7 +1198,7 @@ class GuideExamplesTest {
     void everyJavaBlockInTheDocsIsCompiledHere() throws java.io.IOException {
         Path demo = Path.of("src/test/java/dev/dualstore/demo");
         List<List<String>> sources = new java.util.ArrayList<>();
-        for (String file : List.of("GuideExamplesTest.java", "FollowStore.java", "Follow.java")) {
+        for (String file : List.of("GuideExamplesTest.java", "FleetGuideExamplesTest.java", "FollowStore.java", "Follow.java")) {
             sources.add(significantLines(Files.readString(demo.resolve(file))));
         }
         List<Path> docs = List.of(Path.of("README.md"), Path.of("docs/guide.md"), Path.of("docs/metrics.md"));
