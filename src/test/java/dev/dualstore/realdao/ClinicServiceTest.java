@@ -1,0 +1,147 @@
+package dev.dualstore.realdao;
+
+import static dev.dualstore.realdao.ClinicStores.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dualstore.Divergence;
+import dev.dualstore.Mismatch;
+import dev.dualstore.MirroringBackend;
+import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.MeterReader;
+import dev.dualstore.testing.TestDatabases;
+import dev.dualstore.testing.TestDatabases.Server;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The clinic's service tests, run through dualstore on H2, PostgreSQL and MariaDB: the JDBC
+ * repositories answer, the JPA ones are mirrored to, and the service's {@code @Transactional} is
+ * bound to the JDBC store's transaction manager.
+ */
+class ClinicServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final TestDatabases OLD = new TestDatabases();
+    @RegisterExtension
+    static final TestDatabases NEW = new TestDatabases();
+    private static final Map<Server, ClinicStores> STORES = new EnumMap<>(Server.class);
+
+    @RegisterExtension
+    final CapturedLogs logs = CapturedLogs.dualstore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final MeterReader meters = new MeterReader(registry);
+    private final List<Mismatch> mismatches = new CopyOnWriteArrayList<>();
+    private final List<Divergence> divergences = new CopyOnWriteArrayList<>();
+    private ClinicMirror mirror;
+
+    private static synchronized ClinicStores stores(Server server) {
+        ClinicStores stores = STORES.computeIfAbsent(server, s -> ClinicStores.open(s, OLD, NEW));
+        stores.clear();
+        return stores;
+    }
+
+    @AfterAll
+    static void closeStores() throws Exception {
+        for (ClinicStores stores : STORES.values()) {
+            stores.close();
+        }
+        STORES.clear();
+    }
+
+    @AfterEach
+    void closeMirror() {
+        if (mirror != null) {
+            mirror.close();
+        }
+    }
+
+    private ClinicService service(ClinicStores stores, ClinicRepositories jdbc, ClinicRepositories jpa,
+            Consumer<MirroringBackend.Builder<?>> more) {
+        mirror = ClinicMirror.wrap(jdbc, jpa, registry, settings -> {
+            settings.mismatchListener(mismatches::add).divergenceListener(divergences::add);
+            more.accept(settings);
+        });
+        return mirror.service(stores.transactions);
+    }
+
+    private ClinicService service(ClinicStores stores) {
+        return service(stores, stores.old(), stores.current(), settings -> { });
+    }
+
+    private void drain() {
+        assertThat(mirror.group.drain(WAIT)).isTrue();
+    }
+
+    /** Every comparison and shadow write result other than the given ones, with its count. */
+    private Map<String, Double> resultsOtherThan(String meter, String... expected) {
+        Map<String, Double> others = new java.util.TreeMap<>();
+        for (Meter m : registry.getMeters()) {
+            String result = m.getId().getTag("result");
+            if (m.getId().getName().equals(meter) && !List.of(expected).contains(result)) {
+                double count = m instanceof io.micrometer.core.instrument.Counter c ? c.count() : 0;
+                if (count > 0) {
+                    others.merge(m.getId().getTag("method") + "{" + result + "}", count, Double::sum);
+                }
+            }
+        }
+        return others;
+    }
+
+    private List<String> describe() {
+        return mismatches.stream().map(m -> m.backend() + "." + m.method() + " " + m.kind() + " " + m.difference()).toList();
+    }
+
+    /** Two owners with pets and visits, a rename and a move, then every read the service has. */
+    private static void dayAtTheClinic(ClinicService clinic, Runnable settle) {
+        Owner george = clinic.registerOwner(new Owner("George", "Franklin", "Madison"),
+                List.of(new Pet("Leo", "cat", day(-900)), new Pet("Basil", "hamster", day(-400))));
+        Owner betty = clinic.registerOwner(new Owner("Betty", "Davis", "Sun Prairie"), List.of(new Pet("Rosy", "dog", day(-700))));
+        settle.run();
+        Pet leo = clinic.petsOf(george.getId()).get(1);
+        clinic.addVisit(leo.getId(), day(3), "rabies shot");
+        clinic.addVisit(leo.getId(), day(1), "neutered");
+        clinic.addVisit(betty.getPets().get(0).getId(), day(2), "spayed");
+        clinic.renameOwner(betty.getId(), "Davis-Franklin");
+        clinic.moveOwner(george.getId(), "Monona");
+        settle.run();
+        clinic.owner(george.getId()).orElseThrow();
+        clinic.owner(betty.getId()).orElseThrow();
+        clinic.ownersNamed("Franklin");
+        clinic.petsOf(george.getId());
+        clinic.petsOf(betty.getId());
+        clinic.visitsOf(leo.getId());
+        clinic.allVisits();
+        clinic.vets();
+        clinic.ownerCount();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void theServiceThroughTheMirrorGivesNoFalseMismatchAndNoFailedShadowWrite(Server server) {
+        ClinicStores stores = stores(server);
+        ClinicService clinic = service(stores);
+
+        dayAtTheClinic(clinic, this::drain);
+        drain();
+
+        assertThat(resultsOtherThan("dualstore.writes", "success")).as("shadow writes %s", divergences).isEmpty();
+        assertThat(resultsOtherThan("dualstore.comparisons", "match")).as("comparisons %s", describe()).isEmpty();
+        assertThat(meters.comparisons("match")).as("5 reads while writing, 9 after").isEqualTo(14);
+        assertThat(meters.writes("success")).as("2 owners and 3 pets inserted, 3 visits, a rename, a move").isEqualTo(10);
+        assertThat(mismatches).isEmpty();
+        assertThat(divergences).isEmpty();
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).isEmpty();
+    }
+}
