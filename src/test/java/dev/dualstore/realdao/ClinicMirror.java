@@ -52,8 +52,11 @@ final class ClinicMirror implements AutoCloseable {
                 .key("updateLastName", 0)
                 .key("save", args -> ((Owner) args[0]).getId())             // an owner the service changed ...
                 .keyFromResult("save", saved -> ((Owner) saved).getId())    // ... or the id the database gave a new one
-                .secondaryArguments("save", (args, saved) -> new Object[] {JpaArguments.owner((Owner) args[0])})).proxy();
-        PetRepository pets = group.wrap(PetRepository.class, jdbc.pets(), jpa.pets()).proxy();
+                .secondaryArguments("save", (args, saved) -> new Object[] {JpaArguments.owner((Owner) args[0])})
+                .compareWriteResults("updateLastName")).proxy();                // 0 rows where jdbc changed 1: a divergence
+        PetRepository pets = group.wrap(PetRepository.class, jdbc.pets(), jpa.pets(), own -> own
+                .key("findById", 0)
+                .keyFromResult("save", saved -> ((Pet) saved).getId())).proxy();
         VisitRepository visits = group.wrap(VisitRepository.class, jdbc.visits(), jpa.visits()).proxy();
         VetRepository vets = group.wrap(VetRepository.class, jdbc.vets(), jpa.vets()).proxy();
         return new ClinicMirror(group, owners, pets, visits, vets);

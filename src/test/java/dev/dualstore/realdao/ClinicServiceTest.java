@@ -2,10 +2,12 @@ package dev.dualstore.realdao;
 
 import static dev.dualstore.realdao.ClinicStores.day;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dualstore.Divergence;
 import dev.dualstore.Mismatch;
 import dev.dualstore.MirroringBackend;
+import dev.dualstore.MismatchKind;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.MeterReader;
 import dev.dualstore.testing.TestDatabases;
@@ -143,5 +145,133 @@ class ClinicServiceTest {
         assertThat(mismatches).isEmpty();
         assertThat(divergences).isEmpty();
         assertThat(logs.warnings(CapturedLogs.LIBRARY)).isEmpty();
+    }
+
+    /** George with two pets, two visits of Leo's; then the mirror has settled. */
+    private Owner george(ClinicService clinic) {
+        Owner george = clinic.registerOwner(new Owner("George", "Franklin", "Madison"),
+                List.of(new Pet("Leo", "cat", day(-900)), new Pet("Basil", "hamster", day(-400))));
+        long leo = george.getPets().get(0).getId();
+        clinic.addVisit(leo, day(3), "rabies shot");
+        clinic.addVisit(leo, day(1), "neutered");
+        drain();
+        return george;
+    }
+
+    /** Waits for the mirror, then checks that nothing but {@code expected} was reported, and returns the mismatches. */
+    private List<Mismatch> onlyMismatchesOf(String method) {
+        drain();
+        assertThat(resultsOtherThan("dualstore.writes", "success")).as("shadow writes %s", divergences).isEmpty();
+        assertThat(resultsOtherThan("dualstore.comparisons", "match")).containsOnlyKeys(method + "{mismatch}");
+        return mismatches;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aFieldTheJdbcStoreLeavesNullIsReportedOnceWithItsPathAndBothSides(Server server) {
+        ClinicStores stores = stores(server);
+        VisitRepository withoutOwners = new JdbcVisitRepository(stores.jdbc) {
+            @Override
+            protected Owner ownerOf(java.sql.ResultSet rs, long id) {
+                return null; // the bug: the pet's owner is never set
+            }
+        };
+        ClinicService clinic = service(stores, stores.old().withVisits(withoutOwners), stores.current(), settings -> { });
+        Owner george = george(clinic);
+
+        clinic.visitsOf(george.getPets().get(0).getId());
+
+        assertThat(onlyMismatchesOf("findByPetId")).singleElement().satisfies(m -> {
+            assertThat(m.method()).isEqualTo("findByPetId");
+            assertThat(m.path()).isEqualTo("[0].pet.owner");
+            assertThat(m.difference()).contains("[0].pet.owner: null vs Owner");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aDifferentOrderIsReportedOnceAsAnOrderMismatch(Server server) {
+        ClinicStores stores = stores(server);
+        VisitRepository byDescription = new JpaVisitRepository(stores.jpa) {
+            @Override
+            protected String order() {
+                return "v.description desc, v.id"; // the bug: not the order the interface promises
+            }
+        };
+        ClinicService clinic = service(stores, stores.old(), stores.current().withVisits(byDescription), settings -> { });
+        george(clinic);
+
+        assertThat(clinic.allVisits()).extracting(Visit::getDescription).containsExactly("neutered", "rabies shot");
+
+        assertThat(onlyMismatchesOf("findAll")).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(MismatchKind.ORDER);
+            assertThat(m.path()).isEqualTo("[0]");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aRowTheSecondaryLacksIsReportedOnceAsMissing(Server server) {
+        ClinicStores stores = stores(server);
+        ClinicService clinic = service(stores);
+        Owner george = george(clinic);
+        long basil = george.getPets().get(1).getId();
+        stores.jpa.runInTransaction(em -> em.createQuery("delete from Pet p where p.id = :id").setParameter("id", basil)
+                .executeUpdate()); // lost by the new store: a backfill that missed it, say
+
+        clinic.owner(george.getId()).orElseThrow(); // its pets are lazy in the new store: not compared
+        clinic.petsOf(george.getId());
+
+        assertThat(onlyMismatchesOf("findByOwnerId")).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(MismatchKind.MISSING);
+            assertThat(m.path()).isEqualTo("[0]");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aRolledBackRegistrationNeverReachesTheSecondary(Server server) {
+        ClinicStores stores = stores(server);
+        ClinicService clinic = service(stores);
+        george(clinic);
+
+        assertThatThrownBy(() -> clinic.registerOwner(new Owner("Jean", "Coleman", "Monona"),
+                List.of(new Pet("Samantha", "cat", day(-300)), new Pet(" ", "dog", day(-30)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a pet needs a name");
+        drain();
+
+        assertThat(meters.writes("rolledback")).as("the owner's insert and Samantha's").isEqualTo(2);
+        assertThat(resultsOtherThan("dualstore.writes", "success", "rolledback")).isEmpty();
+        assertThat(stores.old().owners().count()).isOne();
+        assertThat(stores.current().owners().count()).isOne();
+        assertThat(clinic.ownersNamed("Coleman")).isEmpty();
+        drain();
+        assertThat(resultsOtherThan("dualstore.comparisons", "match")).isEmpty();
+        assertThat(mismatches).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void anUpdateThatTouchesNothingOnTheSecondaryIsADivergenceNotASuccess(Server server) {
+        ClinicStores stores = stores(server);
+        ClinicService clinic = service(stores);
+        Owner george = george(clinic);
+        Owner betty = clinic.registerOwner(new Owner("Betty", "Davis", "Sun Prairie"), List.of());
+        drain();
+        stores.jpa.runInTransaction(em -> em.createQuery("delete from Owner o where o.id = :id")
+                .setParameter("id", betty.getId()).executeUpdate()); // the new store never got Betty
+
+        clinic.renameOwner(george.getId(), "Franklin-Davis");
+        clinic.renameOwner(betty.getId(), "Davis-Franklin");
+        drain();
+
+        assertThat(resultsOtherThan("dualstore.writes", "success")).isEqualTo(Map.of("updateLastName{mismatch}", 1.0));
+        assertThat(divergences).singleElement().satisfies(d -> {
+            assertThat(d.reason()).isEqualTo(Divergence.Reason.MISMATCH);
+            assertThat(d.method()).isEqualTo("updateLastName");
+            assertThat(d.key()).isEqualTo(betty.getId());
+        });
+        assertThat(mirror.group.backends().get(0).keysToRepair("jpa")).containsExactly(betty.getId());
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(CapturedLogs.mentioning("updateLastName (mismatch)"));
     }
 }
