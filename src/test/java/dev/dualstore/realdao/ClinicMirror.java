@@ -5,6 +5,7 @@ import dev.dualstore.MirroringGroup;
 import dev.dualstore.ResultComparator;
 import dev.dualstore.spring.SpringTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -44,6 +45,7 @@ final class ClinicMirror implements AutoCloseable {
                     .transactions(SpringTransactions.hook())
                     .comparator(ResultComparator.deep().comparingDeclaredTypes())   // a JdbcPet is a Pet
                     .snapshotResults()                                               // the service changes what it read
+                    .warmUp("jpa", Duration.ofMinutes(1), Duration.ofSeconds(30))    // Hibernate's first queries are slow
                     .meterRegistry(registry);
             more.accept(settings);
         });

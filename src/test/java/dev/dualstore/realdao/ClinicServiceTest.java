@@ -8,7 +8,9 @@ import dev.dualstore.Divergence;
 import dev.dualstore.Mismatch;
 import dev.dualstore.MirroringBackend;
 import dev.dualstore.MismatchKind;
+import dev.dualstore.ResultComparator;
 import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
@@ -83,7 +85,8 @@ class ClinicServiceTest {
     }
 
     private void drain() {
-        assertThat(mirror.group.drain(WAIT)).isTrue();
+        assertThat(mirror.group.drain(WAIT)).as("drained; so far %s %s", resultsOtherThan("dualstore.comparisons", "match"),
+                resultsOtherThan("dualstore.writes", "success")).isTrue();
     }
 
     /** Every comparison and shadow write result other than the given ones, with its count. */
@@ -273,5 +276,80 @@ class ClinicServiceTest {
         });
         assertThat(mirror.group.backends().get(0).keysToRepair("jpa")).containsExactly(betty.getId());
         assertThat(logs.warnings(CapturedLogs.LIBRARY)).anySatisfy(CapturedLogs.mentioning("updateLastName (mismatch)"));
+    }
+
+    /** An owners backend of its own, to read through as the service would, with or without snapshots. */
+    private MirroringBackend<OwnerRepository> owners(ClinicStores stores, ManualExecutor later, SimpleMeterRegistry meters,
+            boolean snapshots) {
+        MirroringBackend.Builder<OwnerRepository> builder = MirroringBackend.builder(OwnerRepository.class)
+                .primary("jdbc", stores.old().owners())
+                .secondary("jpa", stores.current().owners())
+                .classifyByName()
+                .comparator(ResultComparator.deep().comparingDeclaredTypes())
+                .executor(later)
+                .mismatchListener(mismatches::add)
+                .meterRegistry(meters);
+        return (snapshots ? builder.snapshotResults() : builder).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aCallerThatChangesWhatItGotMakesNoMismatchWithSnapshotsAndOneWithout(Server server) {
+        ClinicStores stores = stores(server);
+        long george = george(service(stores)).getId();
+        ManualExecutor later = new ManualExecutor(); // compares after the caller is done with the owner
+        SimpleMeterRegistry withSnapshots = new SimpleMeterRegistry();
+        SimpleMeterRegistry without = new SimpleMeterRegistry();
+        MeterReader snapshotted = new MeterReader(withSnapshots); // before close() removes the meters
+        MeterReader unsnapshotted = new MeterReader(without);
+
+        try (MirroringBackend<OwnerRepository> snapshotting = owners(stores, later, withSnapshots, true);
+                MirroringBackend<OwnerRepository> plain = owners(stores, later, without, false)) {
+            for (OwnerRepository owners : List.of(snapshotting.proxy(), plain.proxy())) {
+                Owner owner = owners.findById(george).orElseThrow();
+                owner.setLastName("Franklin-Davis");                   // the caller's own business ...
+                owner.addPet(new Pet("Stray", "cat", day(10)));        // ... before the comparison runs
+                later.runAll();
+            }
+        }
+
+        assertThat(snapshotted.comparisons("match")).isOne();
+        assertThat(snapshotted.comparisons("mismatch")).isZero();
+        assertThat(unsnapshotted.comparisons("mismatch")).isOne();
+        assertThat(mismatches).singleElement().satisfies(m -> {
+            assertThat(m.path()).isEqualTo("lastName");
+            assertThat(m.difference()).isEqualTo("Owner differs in lastName");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void lazyCollectionsOfDetachedEntitiesAreNeverLoadedAndReportedAsNotCompared(Server server) {
+        ClinicStores stores = stores(server);
+        List<Owner> jpaAnswers = new CopyOnWriteArrayList<>();
+        OwnerRepository recording = new JpaOwnerRepository(stores.jpa) {
+            @Override
+            public java.util.Optional<Owner> findById(long id) {
+                java.util.Optional<Owner> owner = super.findById(id);
+                owner.ifPresent(jpaAnswers::add);
+                return owner;
+            }
+        };
+        ClinicService clinic = service(stores, stores.old(), stores.current().withOwners(recording), settings -> { });
+        Owner george = george(clinic);
+
+        Owner jdbcGeorge = clinic.owner(george.getId()).orElseThrow();
+        List<Pet> jdbcPets = clinic.petsOf(george.getId());
+        drain();
+
+        assertThat(resultsOtherThan("dualstore.comparisons", "match")).as("no comparison error").isEmpty();
+        assertThat(meters.comparisons("match")).as("owner, pets, and addVisit's two pets").isEqualTo(4);
+        Owner jpaGeorge = jpaAnswers.get(0);
+        assertThat(jdbcGeorge.getPets()).hasSize(2);
+        assertThat(stores.jpa.getPersistenceUnitUtil().isLoaded(jpaGeorge, "pets")).as("never loaded by the comparison").isFalse();
+        assertThat(ResultComparator.deep().comparingDeclaredTypes().notCompared(jdbcGeorge, jpaGeorge)).containsExactly("pets");
+        assertThat(ResultComparator.deep().comparingDeclaredTypes().notCompared(jdbcPets, stores.current().pets()
+                .findByOwnerId(george.getId()))).as("each pet's owner and visits").containsExactly(
+                        "[0].owner", "[0].visits", "[1].owner", "[1].visits");
     }
 }
