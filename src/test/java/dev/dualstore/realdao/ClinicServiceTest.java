@@ -187,7 +187,8 @@ class ClinicServiceTest {
         assertThat(onlyMismatchesOf("findByPetId")).singleElement().satisfies(m -> {
             assertThat(m.method()).isEqualTo("findByPetId");
             assertThat(m.path()).isEqualTo("[0].pet.owner");
-            assertThat(m.difference()).contains("[0].pet.owner: null vs Owner");
+            assertThat(m.difference()).isEqualTo("2 of the primary's 2 elements differ from the secondary's (2 unmatched of 2);"
+                    + " first difference at [0].pet.owner: null vs Owner");
         });
     }
 
@@ -209,6 +210,7 @@ class ClinicServiceTest {
         assertThat(onlyMismatchesOf("findAll")).singleElement().satisfies(m -> {
             assertThat(m.kind()).isEqualTo(MismatchKind.ORDER);
             assertThat(m.path()).isEqualTo("[0]");
+            assertThat(m.difference()).isEqualTo("same 2 elements in another order, first out of place at index 0");
         });
     }
 
@@ -228,6 +230,7 @@ class ClinicServiceTest {
         assertThat(onlyMismatchesOf("findByOwnerId")).singleElement().satisfies(m -> {
             assertThat(m.kind()).isEqualTo(MismatchKind.MISSING);
             assertThat(m.path()).isEqualTo("[0]");
+            assertThat(m.difference()).isEqualTo("secondary lacks 1 of the primary's 2 elements; first missing at [0]: JdbcPet");
         });
     }
 
