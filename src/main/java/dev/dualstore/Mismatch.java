@@ -18,8 +18,10 @@ import java.util.List;
  * @param difference a short description of the difference that contains no record values, for
  *                   example {@code "same 12 elements, first out of place at index 0"}
  * @param path       the path to the first difference found, as the description prints it, for
- *                   example {@code [1].pet.owner}; "" when the answers themselves differ (in
- *                   type, size or nullness), or when the comparator's diagnosis names no path
+ *                   example {@code [1].pet.owner}, or {@code [0]} for the first element of the
+ *                   primary's list that the secondary lacks or has out of place; "" when the
+ *                   answers themselves differ (in type, size or nullness), or when the
+ *                   comparator's diagnosis names no path
  */
 public record Mismatch(
         String backend,

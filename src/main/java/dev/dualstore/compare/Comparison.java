@@ -110,7 +110,7 @@ final class Comparison {
         Multiset multiset = new Multiset(comparison, a, b, true);
         comparison.push(multiset, rules.rootPaths());
         comparison.drain();
-        return new Tally(multiset.missing, multiset.extra);
+        return new Tally(multiset.missing, multiset.extra, multiset.firstMissing, multiset.firstExtra);
     }
 
     /**
@@ -134,8 +134,12 @@ final class Comparison {
         return new Trace(comparison.difference, comparison.differentPrimary, comparison.differentSecondary, notCompared);
     }
 
-    /** Counts from {@link #tally}. */
-    record Tally(int missing, int extra) {}
+    /**
+     * Counts from {@link #tally}, and the positions of the first element of {@code a} that
+     * {@code b} lacks and of the first element of {@code b} beyond {@code a}'s (-1: none, or not
+     * known because a lazy value never loaded matched something left over).
+     */
+    record Tally(int missing, int extra, int firstMissing, int firstExtra) {}
 
     /**
      * What {@link #trace} found.

@@ -21,7 +21,10 @@ import java.util.Set;
  * {@code "; first difference at [0].pet.owner: Owner vs null"}: positions, field and component
  * names, with map keys shown as {@code [<key>]}; a path longer than 12 steps shows its first 6
  * and last 4 and says how many levels down it ends. Lazy values never loaded that were left alone
- * on the way are listed after {@code "; not compared (never loaded): "}. Diagnosing cyclic or
+ * on the way are listed after {@code "; not compared (never loaded): "}. A list the secondary
+ * lacks elements of names the primary's position of the first one missing ({@code "; first
+ * missing at [2]: Pet"}, path {@code [2]}), one in another order the first position out of place
+ * (path {@code [0]}). Diagnosing cyclic or
  * deep answers ends and uses no more thread stack than shallow ones, as {@link DeepEquality}
  * does.
  *
@@ -29,7 +32,8 @@ import java.util.Set;
  * @param difference the description
  * @param path       the path to the first difference found, as the description prints it
  *                   ({@code [1].pet.owner}, {@code name}; beyond 64 steps abbreviated as there),
- *                   or "" when the answers themselves differ (in type, size or nullness) or no
+ *                   or "" when the answers themselves differ (in type, size or nullness; a list
+ *                   with elements missing or out of place names the first one's position) or no
  *                   path is known
  */
 public record Diagnosis(MismatchKind kind, String difference, String path) {
@@ -195,15 +199,20 @@ public record Diagnosis(MismatchKind kind, String difference, String path) {
                 return null;
             }
             return new Diagnosis(MismatchKind.ORDER,
-                    "same " + elements(p.size()) + " in another order, first out of place at index " + first);
+                    "same " + elements(p.size()) + " in another order, first out of place at index " + first, "[" + first + "]");
         }
         if (extra == 0) {
-            return new Diagnosis(MismatchKind.MISSING,
-                    "secondary lacks " + missing + " of the primary's " + elements(p.size()));
+            // The primary's position of the first element the secondary lacks, in a list (a set has none).
+            int at = ordered ? tally.firstMissing() : -1;
+            return new Diagnosis(MismatchKind.MISSING, "secondary lacks " + missing + " of the primary's " + elements(p.size())
+                    + (at >= 0 ? "; first missing at [" + at + "]: " + typeName(p.get(at)) : ""), at >= 0 ? "[" + at + "]" : "");
         }
         if (missing == 0) {
+            // A position in the secondary's list, which the primary's positions do not reach: no path.
+            int at = ordered ? tally.firstExtra() : -1;
             return new Diagnosis(MismatchKind.EXTRA,
-                    "secondary has " + elements(extra) + " the primary lacks (" + s.size() + " vs " + p.size() + ")");
+                    "secondary has " + elements(extra) + " the primary lacks (" + s.size() + " vs " + p.size() + ")"
+                    + (at >= 0 ? "; first extra at the secondary's [" + at + "]: " + typeName(s.get(at)) : ""));
         }
         // Positions say where only when the lists line up; otherwise an insertion shifts them all.
         Where where = ordered && p.size() == s.size() ? Where.of(p, s, rules) : Where.NOWHERE;

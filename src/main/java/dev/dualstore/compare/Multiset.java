@@ -35,6 +35,13 @@ final class Multiset extends Frame {
     private int mark;
     int missing;
     int extra;
+    /**
+     * The position in the left list of the first element the right one lacks, and in the right
+     * list of the first it has beyond the left's; -1 when there is none, or when a wildcard took
+     * part (it absorbs some element left over, and which one is unknown).
+     */
+    int firstMissing = -1;
+    int firstExtra = -1;
 
     Multiset(Comparison comparison, List<?> left, List<?> right, boolean tallying) {
         this.comparison = comparison;
@@ -59,6 +66,7 @@ final class Multiset extends Frame {
             if (partEqual) {
                 Group group = candidates.get(candidate);
                 group.count += sign;
+                group.seen(sign, position - 1 - (sign > 0 ? 0 : left.size()));
                 if (!tallying && group.count < 0) {
                     return DIFFERENT;
                 }
@@ -100,7 +108,9 @@ final class Multiset extends Frame {
             if (!tallying && sign < 0) {
                 return DIFFERENT;
             }
-            candidates.add(new Group(element, sign));
+            Group created = new Group(element, sign);
+            created.seen(sign, position - 1 - (sign > 0 ? 0 : left.size()));
+            candidates.add(created);
             holding = false;
         }
     }
@@ -110,8 +120,10 @@ final class Multiset extends Frame {
             for (Group group : bucket) {
                 if (group.count > 0) {
                     missing += group.count;
-                } else {
+                    firstMissing = firstMissing < 0 ? group.firstLeft : Math.min(firstMissing, group.firstLeft);
+                } else if (group.count < 0) {
                     extra -= group.count;
+                    firstExtra = firstExtra < 0 ? group.firstRight : Math.min(firstExtra, group.firstRight);
                 }
             }
         }
@@ -123,6 +135,10 @@ final class Multiset extends Frame {
         int paired = Math.min(spareLeft, spareRight);
         missing += spareLeft - paired - absorbedMissing;
         extra += spareRight - paired - absorbedExtra;
+        if (wildLeft + wildRight > 0) {
+            firstMissing = -1;
+            firstExtra = -1;
+        }
         return missing == 0 && extra == 0 ? EQUAL : DIFFERENT;
     }
 
@@ -131,10 +147,23 @@ final class Multiset extends Frame {
         return "{}";
     }
 
-    /** Equal elements met so far: the first of them, and how many more the left list has. */
+    /**
+     * Equal elements met so far: the first of them, how many more the left list has, and the
+     * first position of one of them in each list (-1 until one is met there).
+     */
     private static final class Group {
         final Object representative;
         int count;
+        int firstLeft = -1;
+        int firstRight = -1;
+
+        void seen(int sign, int index) {
+            if (sign > 0 && firstLeft < 0) {
+                firstLeft = index;
+            } else if (sign < 0 && firstRight < 0) {
+                firstRight = index;
+            }
+        }
 
         Group(Object representative, int count) {
             this.representative = representative;

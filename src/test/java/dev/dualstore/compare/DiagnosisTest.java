@@ -60,6 +60,43 @@ class DiagnosisTest {
         assertThat(d.difference()).contains("lacks 1").contains("3 elements");
     }
 
+    /** A row the secondary dropped from a list of entities: the path names the primary's position of it. */
+    @Test
+    void aListLackingElementsNamesTheFirstMissingPositionAsItsPath() {
+        List<Clinic.Owner> primary = Clinic.visits().stream().map(v -> v.pet.owner).toList();
+        List<Follower> rows = List.of(new Follower("a", "c", null), new Follower("b", "c", null),
+                new Follower("d", "c", null));
+
+        Diagnosis d = Diagnosis.of(rows, List.of(rows.get(0), rows.get(2)));
+        Diagnosis equalElementsOnce = Diagnosis.of(List.of("x", "y", "x"), List.of("y", "x"));
+        Diagnosis ofEntities = Diagnosis.of(primary, primary.subList(1, primary.size()));
+
+        assertThat(d.kind()).isEqualTo(MismatchKind.MISSING);
+        assertThat(d.path()).isEqualTo("[1]");
+        assertThat(d.difference()).isEqualTo("secondary lacks 1 of the primary's 3 elements; first missing at [1]: Follower");
+        assertThat(equalElementsOnce.path()).as("one of two equal elements is missing: the first of them").isEqualTo("[0]");
+        assertThat(ofEntities.kind()).isEqualTo(MismatchKind.MISSING);
+        assertThat(ofEntities.path()).isEqualTo("[0]");
+    }
+
+    @Test
+    void anotherOrderNamesTheFirstPositionOutOfPlaceAsItsPath() {
+        assertThat(Diagnosis.of(List.of("a", "b", "c", "d"), List.of("a", "b", "d", "c")).path()).isEqualTo("[2]");
+    }
+
+    @Test
+    void aSetLackingElementsOrAListWithExtraOnesHasNoPathOfThePrimarys() {
+        Diagnosis set = Diagnosis.of(new LinkedHashSet<>(List.of("a", "b")), Set.of("b"));
+        Diagnosis extra = Diagnosis.of(List.of("a", "b"), List.of("a", "new", "b"));
+
+        assertThat(set.kind()).isEqualTo(MismatchKind.MISSING);
+        assertThat(set.path()).isEmpty();
+        assertThat(set.difference()).doesNotContain("first missing");
+        assertThat(extra.kind()).isEqualTo(MismatchKind.EXTRA);
+        assertThat(extra.path()).isEmpty();
+        assertThat(extra.difference()).endsWith("; first extra at the secondary's [1]: String");
+    }
+
     @Test
     void secondaryWithMoreElementsIsExtra() {
         Diagnosis d = Diagnosis.of(List.of("a", "b"), List.of("a", "b", "deleted", "deleted"));

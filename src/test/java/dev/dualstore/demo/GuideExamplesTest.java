@@ -1190,8 +1190,8 @@ class GuideExamplesTest {
     // ------------------------------------------------------------------ the docs quote this file
 
     /**
-     * Every {@code java} block of README.md and docs/*.md must appear here or in the demo's
-     * sources, line for line (indentation aside; a line {@code // ...} skips any lines), so the
+     * Every {@code java} block of README.md and docs/*.md must appear here, in the demo's
+     * sources or in the clinic's (package {@code realdao}), line for line (indentation aside; a line {@code // ...} skips any lines), so the
      * docs cannot drift from code that compiles and runs.
      */
     @Test
@@ -1201,6 +1201,11 @@ class GuideExamplesTest {
         for (String file : List.of("GuideExamplesTest.java", "FleetGuideExamplesTest.java", "FollowStore.java", "Follow.java")) {
             sources.add(significantLines(Files.readString(demo.resolve(file))));
         }
+        // The clinic of chapter 19, run by ClinicServiceTest on H2, PostgreSQL and MariaDB.
+        Path clinic = Path.of("src/test/java/dev/dualstore/realdao");
+        for (String file : List.of("ClinicMirror.java", "ClinicService.java", "ClinicStores.java", "JpaArguments.java")) {
+            sources.add(significantLines(Files.readString(clinic.resolve(file))));
+        }
         List<Path> docs = List.of(Path.of("README.md"), Path.of("docs/guide.md"), Path.of("docs/metrics.md"));
         int blocks = 0;
         for (Path doc : docs) {
@@ -1209,7 +1214,7 @@ class GuideExamplesTest {
                 blocks++;
                 List<String> block = significantLines(m.group(1));
                 assertThat(sources.stream().anyMatch(source -> quotes(source, block)))
-                        .as("%s quotes code found nowhere in GuideExamplesTest or the demo:%n%s", doc, m.group(1))
+                        .as("%s quotes code found nowhere in GuideExamplesTest, the demo or the clinic:%n%s", doc, m.group(1))
                         .isTrue();
             }
         }
