@@ -55,6 +55,9 @@ final class BackfillRun {
     private final AtomicLong keysRecopied = new AtomicLong();
     private final Set<RowKey> keysToCheck = ConcurrentHashMap.newKeySet();
     private final Set<Chunk> leased = ConcurrentHashMap.newKeySet();
+    // Chunks being recorded done: added before complete(), removed after they leave `leased`, so a
+    // renewal that fails because the chunk was just recorded is not mistaken for a lost lease.
+    private final Set<Chunk> recording = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Counter rowsCounter;
     private final Counter chunksCounter;
@@ -270,6 +273,7 @@ final class BackfillRun {
                 finish(chunk, read.get(0).size(), started);
             } finally {
                 leased.remove(chunk);
+                recording.remove(chunk);
             }
             return true;
         } finally {
@@ -300,6 +304,7 @@ final class BackfillRun {
             }
         } finally {
             leased.remove(chunk);
+            recording.remove(chunk);
             if (live != null) {
                 live.chunkFinished(number);
                 repairSettled();
@@ -322,6 +327,7 @@ final class BackfillRun {
     }
 
     private void finish(Chunk chunk, long copied, long startedNanos) {
+        recording.add(chunk); // removed by the caller's finally, after the chunk leaves `leased`
         if (checkpoints.complete(chunk, copied)) {
             chunksCopied.incrementAndGet();
             chunksCounter.increment();
@@ -338,7 +344,8 @@ final class BackfillRun {
     private void renewLeases() {
         for (Chunk chunk : leased) {
             try {
-                if (!checkpoints.renew(chunk, leaseTime)) {
+                // In this order: a worker removes a recorded chunk from `leased` before `recording`.
+                if (!checkpoints.renew(chunk, leaseTime) && !recording.contains(chunk) && leased.contains(chunk)) {
                     LOG.warn("backfill {}: lost the lease of chunk {}", job, chunk.index());
                 }
             } catch (RuntimeException e) {

@@ -19,6 +19,8 @@ import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.TestDatabases;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -183,6 +185,39 @@ class BackfillTest {
         BackfillResult result = run.get(30, TimeUnit.SECONDS);
         assertThat(result.rowsCopied()).isEqualTo(50);
         assertThat(result.chunksCopied()).isEqualTo(5);
+    }
+
+    @Test
+    void aRenewalThatMeetsAChunkJustRecordedIsNotALostLease() throws Exception {
+        JdbcTable source = follows(Server.H2, name("src"), 30);
+        JdbcTable target = follows(Server.H2, name("dst"), 0);
+        Checkpoints memory = Checkpoints.inMemory();
+        CountDownLatch renewalRefused = new CountDownLatch(1);
+        // Each chunk's record returns only after a renewal of it was refused (it is done): the
+        // heartbeat then sees the chunk still in the worker's hands, as it can in a real run.
+        Checkpoints slowToReturn = (Checkpoints) Proxy.newProxyInstance(Checkpoints.class.getClassLoader(),
+                new Class<?>[] {Checkpoints.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(memory, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("renew") && !(Boolean) result) {
+                        renewalRefused.countDown();
+                    }
+                    if (method.getName().equals("complete") && (Boolean) result) {
+                        assertThat(renewalRefused.await(30, TimeUnit.SECONDS)).isTrue();
+                    }
+                    return result;
+                });
+
+        BackfillResult result = Backfill.from(source).to(target).chunkRows(10).leaseTime(Duration.ofMillis(150))
+                .checkpoints(slowToReturn).run();
+
+        assertThat(result.rowsCopied()).isEqualTo(30);
+        assertThat(renewalRefused.getCount()).isZero();
+        assertThat(logs.events(Level.WARN, "dev.dualstore.backfill")).isEmpty();
     }
 
     @Test
