@@ -118,7 +118,7 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
         Map<Integer, Long> now = new TreeMap<>(next);
         now.put(batch.partition(), following);
         next = now;
-        if (ready.isEmpty()) {
+        if (ready.isEmpty() || lag < 0) {
             measure();
         } else {
             // More of the last poll to apply: one request for the end offsets per poll is enough.
