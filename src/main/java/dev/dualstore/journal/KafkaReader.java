@@ -126,11 +126,19 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
         }
     }
 
-    /** Lag: the assigned partitions' end offsets less the next offset to apply. */
+    /**
+     * Lag: the assigned partitions' end offsets less the next offset to apply. With no partition
+     * (the group still settling, or more replayers than partitions) it is the whole group's lag,
+     * so an idle replayer is caught up only once the group is.
+     */
     private void measure() {
         Map<Integer, Long> at = next;
         if (at == null) {
             lag = -1;
+            return;
+        }
+        if (at.isEmpty()) {
+            lag = journal.topic().groupLag(group);
             return;
         }
         List<TopicPartition> assigned = at.keySet().stream().map(p -> new TopicPartition(journal.name(), p)).toList();
@@ -179,6 +187,9 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
             return false;
         }
         Map<Integer, Long> ends = (Map<Integer, Long>) goal;
+        if (at.isEmpty()) {
+            return journal.topic().groupReached(group, ends);
+        }
         return at.entrySet().stream().allMatch(e -> e.getValue() >= ends.getOrDefault(e.getKey(), 0L));
     }
 

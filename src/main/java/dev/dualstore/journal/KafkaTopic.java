@@ -8,11 +8,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -20,7 +23,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * A {@link KafkaJournal}'s topic through Kafka's {@link Admin} client: checked (or created) when the
  * journal is built, and asked for its partitions' end offsets by a replayer's {@code
- * awaitCaughtUp}. Threadsafe (the Admin client is).
+ * awaitCaughtUp}, and for a group's committed offsets. Threadsafe (the Admin client is).
  */
 final class KafkaTopic implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 30;
@@ -32,7 +35,7 @@ final class KafkaTopic implements AutoCloseable {
     private KafkaTopic(Admin admin, String topic, int partitions) {
         this.admin = admin;
         this.topic = topic;
-        this.partitions = java.util.stream.IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p))
+        this.partitions = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p))
                 .toList();
     }
 
@@ -109,6 +112,45 @@ final class KafkaTopic implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Kafka journal " + topic + ": interrupted", e);
         }
+    }
+
+    /**
+     * @return the next offset of each partition for {@code group}: the one it committed, or the
+     *     partition's first where it committed none
+     */
+    Map<Integer, Long> committed(String group) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            partitions.forEach(p -> earliest.put(p, OffsetSpec.earliest()));
+            Map<TopicPartition, ListOffsetsResultInfo> firsts = admin.listOffsets(earliest).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<Integer, Long> next = new HashMap<>();
+            for (TopicPartition p : partitions) {
+                OffsetAndMetadata at = committed.get(p);
+                next.put(p.partition(), at != null ? at.offset() : firsts.get(p).offset());
+            }
+            return next;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka journal " + topic + ": cannot read the offsets of group " + group
+                    + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Kafka journal " + topic + ": interrupted", e);
+        }
+    }
+
+    /** @return the entries past what {@code group} committed, over every partition */
+    long groupLag(String group) {
+        Map<Integer, Long> ends = endOffsets();
+        return committed(group).entrySet().stream()
+                .mapToLong(e -> Math.max(0, ends.getOrDefault(e.getKey(), 0L) - e.getValue())).sum();
+    }
+
+    /** @return whether {@code group} committed every partition up to {@code ends} */
+    boolean groupReached(String group, Map<Integer, Long> ends) {
+        return committed(group).entrySet().stream().allMatch(e -> e.getValue() >= ends.getOrDefault(e.getKey(), 0L));
     }
 
     /** @return the settings of {@code config} that a client of {@code names} knows (others would be logged as unknown) */

@@ -144,7 +144,7 @@ class KafkaReplayTest {
                 .meterRegistry(registry).runUntilCaughtUp()).isEqualTo(200);
         assertThat(ReplayerTest.all(targetTable)).isEqualTo(ReplayerTest.all(primaryTable)).isNotEmpty();
         // Idempotent: the whole journal again changes nothing.
-        assertThat(Replayer.from(journal).byKey(primaryTable, targetTable).name(name).fromBeginning().batchSize(7)
+        assertThat(Replayer.from(journal).byKey(primaryTable, targetTable).name(name).fromBeginning().batchSize(25)
                 .meterRegistry(registry).runUntilCaughtUp()).isEqualTo(200);
         assertThat(ReplayerTest.all(targetTable)).isEqualTo(ReplayerTest.all(primaryTable));
         journal.close();
