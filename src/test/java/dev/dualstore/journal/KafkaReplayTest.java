@@ -69,11 +69,8 @@ class KafkaReplayTest {
     }
 
     /** The offsets the replay group committed, by partition. */
-    static Map<TopicPartition, OffsetAndMetadata> committed(String replay) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientConfig())) {
-            return admin.listConsumerGroupOffsets("dualstore-replay-" + replay).partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS);
-        }
+    private static Map<TopicPartition, OffsetAndMetadata> committed(String replay) throws Exception {
+        return kafka.committed("dualstore-replay-" + replay);
     }
 
     @Test

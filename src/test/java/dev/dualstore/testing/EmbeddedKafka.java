@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -55,6 +57,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("auto.create.topics.enable", "false")
+                // So a test can give a replayer it kills -9 a session that ends in a second (the
+                // group then reassigns its partitions without waiting the default 45 s).
+                .setConfigProp("group.min.session.timeout.ms", "500")
                 .setDeleteOnClose(true).build();
         cluster.format();
         cluster.startup();
@@ -111,6 +116,13 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 "org.apache.kafka.common.serialization.ByteArraySerializer");
         return config;
+    }
+
+    /** @return the offsets consumer group {@code group} committed, by partition */
+    public Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+        try (Admin admin = Admin.create(clientConfig())) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** Creates a topic of a name no other test uses, and waits until it exists. */
