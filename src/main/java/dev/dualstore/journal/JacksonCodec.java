@@ -1,11 +1,12 @@
 package dev.dualstore.journal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -132,21 +133,31 @@ public final class JacksonCodec implements ArgumentCodec {
     @Override
     public Object[] decode(Method write, String encoded) {
         ObjectReader[] readers = of(write).readers();
-        try {
-            JsonNode items = mapper.readTree(encoded);
-            if (items == null || !items.isArray() || items.size() != readers.length) {
-                throw new IllegalArgumentException("journaled arguments are not an array of " + readers.length
-                        + " values for " + ArgumentCodec.signature(write) + ": " + encoded);
-            }
+        // Streamed, not through a tree: a tree would hold a decimal as a double and lose its scale.
+        try (JsonParser json = mapper.getFactory().createParser(encoded)) {
             Object[] args = new Object[readers.length];
+            if (json.nextToken() != JsonToken.START_ARRAY) {
+                throw notArguments(write, readers.length, encoded);
+            }
             for (int i = 0; i < readers.length; i++) {
-                args[i] = readers[i].readValue(items.get(i));
+                if (json.nextToken() == JsonToken.END_ARRAY) {
+                    throw notArguments(write, readers.length, encoded);
+                }
+                args[i] = readers[i].readValue(json);
+            }
+            if (json.nextToken() != JsonToken.END_ARRAY || json.nextToken() != null) {
+                throw notArguments(write, readers.length, encoded);
             }
             return args;
         } catch (IOException e) {
             throw new IllegalArgumentException(ArgumentCodec.signature(write) + ": Jackson cannot read its arguments: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static IllegalArgumentException notArguments(Method write, int count, String encoded) {
+        return new IllegalArgumentException("journaled arguments are not an array of " + count + " values for "
+                + ArgumentCodec.signature(write) + ": " + encoded);
     }
 
     @Override
