@@ -5,9 +5,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -20,12 +22,15 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a {@link KafkaJournal} in consumer group {@code dualstore-replay-<name>}: the group gives
  * this reader some of the topic's partitions, and it commits a partition's offset after the
  * entries before it were applied (at least once: a replayer killed between applying and committing
- * applies those entries again). Entries come a partition at a time, in offset order. With {@code
+ * applies those entries again). Commits are asynchronous, completed in order by the consumer, and
+ * made synchronous before a partition is revoked and at the end of a run. Entries come a partition at a time, in offset order. With {@code
  * fromBeginning}, each partition is read from its first record the first time this reader is
  * given it (in any run of it), whatever the group committed.
  *
@@ -34,6 +39,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * batch taken from the previous poll was applied and committed. {@link #reached} reads a snapshot.
  */
 final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
+    private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final KafkaJournal journal;
@@ -43,6 +49,8 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
     /** Partitions read from the beginning already, with fromBeginning. */
     private final Set<Integer> rewound = new HashSet<>();
     private final Deque<Object> ready = new ArrayDeque<>();
+    /** What was applied and whose commit has not been confirmed; touched on the replay's thread only. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private Consumer<String, byte[]> consumer;
     /** The next offset to apply of each assigned partition, or null before the first assignment. */
     private volatile Map<Integer, Long> next;
@@ -114,7 +122,14 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
     public void applied(Batch batch) {
         long following = KafkaEntries.offset(batch.last()) + 1;
         TopicPartition tp = new TopicPartition(journal.name(), batch.partition());
-        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(following)));
+        // Asynchronous: the next batch need not wait for the broker. Kafka completes a consumer's
+        // commits in order, and a revocation or the end of the run commits synchronously first.
+        uncommitted.put(tp, new OffsetAndMetadata(following));
+        consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(following)), (offsets, e) -> {
+            if (e == null) {
+                offsets.forEach(uncommitted::remove);
+            }
+        });
         Map<Integer, Long> now = new TreeMap<>(next);
         now.put(batch.partition(), following);
         next = now;
@@ -123,6 +138,21 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
         } else {
             // More of the last poll to apply: one request for the end offsets per poll is enough.
             lag = Math.max(0, lag - batch.entries().size());
+        }
+    }
+
+    /** Commits synchronously what was applied and not yet committed of {@code partitions}. */
+    private void commit(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> some = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata at = uncommitted.get(tp);
+            if (at != null) {
+                some.put(tp, at);
+            }
+        }
+        if (!some.isEmpty()) {
+            consumer.commitSync(some);
+            some.keySet().forEach(uncommitted::remove);
         }
     }
 
@@ -141,10 +171,22 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
             lag = journal.topic().groupLag(group);
             return;
         }
-        List<TopicPartition> assigned = at.keySet().stream().map(p -> new TopicPartition(journal.name(), p)).toList();
         long behind = 0;
-        for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(assigned).entrySet()) {
-            behind += Math.max(0, end.getValue() - at.get(end.getKey().partition()));
+        List<TopicPartition> unknown = new ArrayList<>();
+        for (Map.Entry<Integer, Long> p : at.entrySet()) {
+            TopicPartition tp = new TopicPartition(journal.name(), p.getKey());
+            // The end the last fetch saw (no request), when the fetch position is the next to apply.
+            OptionalLong known = consumer.position(tp) == p.getValue() ? consumer.currentLag(tp) : OptionalLong.empty();
+            if (known.isPresent()) {
+                behind += known.getAsLong();
+            } else {
+                unknown.add(tp);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(unknown).entrySet()) {
+                behind += Math.max(0, end.getValue() - at.get(end.getKey().partition()));
+            }
         }
         lag = behind;
     }
@@ -169,8 +211,17 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
     public void end() {
         ready.clear();
         if (consumer != null) {
-            consumer.close();
-            consumer = null;
+            try {
+                commit(List.copyOf(uncommitted.keySet()));
+            } catch (RuntimeException e) {
+                // Not lost: the group's offsets stay before these entries, and a later run applies them again.
+                LOG.warn("replay of {}: could not commit the offsets {} at the end of the run: {}", journal.name(),
+                        uncommitted, e.toString());
+            } finally {
+                uncommitted.clear();
+                consumer.close();
+                consumer = null;
+            }
         }
     }
 
@@ -212,7 +263,8 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        // Every batch of the last poll was applied and committed before this poll began.
+        // Every batch of the last poll was applied before this poll began; commit it before another takes over.
+        commit(partitions);
         Map<Integer, Long> now = next == null ? new TreeMap<>() : new TreeMap<>(next);
         partitions.forEach(tp -> now.remove(tp.partition()));
         next = now;

@@ -70,7 +70,18 @@ final class KafkaTopic implements AutoCloseable {
                     throw e;
                 }
             }
-            return describe(admin, topic).partitions().size();
+            // A new topic reaches the brokers' metadata a moment after its creation returns.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            for (long pause = 10; ; pause = Math.min(pause * 2, 500)) {
+                try {
+                    return describe(admin, topic).partitions().size();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+                Thread.sleep(pause);
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalArgumentException("Kafka journal " + topic + ": the topic does not exist; create it, or"

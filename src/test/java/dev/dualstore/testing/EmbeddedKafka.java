@@ -2,6 +2,7 @@ package dev.dualstore.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * KafkaJournal journal = KafkaJournal.builder(kafka.clientConfig(), topic).build();
  * }</pre>
  *
- * Starting takes a few seconds, so a class shares one broker; each test makes topics of its own
- * with {@link #newTopic}. Threadsafe once started.
+ * Starting takes a few seconds, so a class shares one broker, started by the first call that needs
+ * it (a class whose tests use it only in part pays only when they run); each test makes topics of
+ * its own with {@link #newTopic}. Threadsafe.
  */
 public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback {
     private static final AtomicInteger TOPICS = new AtomicInteger();
@@ -45,11 +48,26 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
     private Path dir;
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
+    public void beforeAll(ExtensionContext context) {
+        // Started on first use.
+    }
+
+    private synchronized KafkaClusterTestKit cluster() {
+        if (cluster == null) {
+            try {
+                start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the in-JVM Kafka broker: " + e, e);
+            }
+        }
+        return cluster;
+    }
+
+    private void start() throws Exception {
         dir = Files.createTempDirectory("dualstore-kafka");
         TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                 .setNumControllerNodes(1).setBaseDirectory(dir).build();
-        cluster = new KafkaClusterTestKit.Builder(nodes)
+        KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(nodes)
                 // One broker: its internal topics cannot have three replicas.
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "4")
@@ -61,13 +79,14 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
                 // group then reassigns its partitions without waiting the default 45 s).
                 .setConfigProp("group.min.session.timeout.ms", "500")
                 .setDeleteOnClose(true).build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        started.format();
+        started.startup();
+        started.waitForReadyBrokers();
+        cluster = started;
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws Exception {
+    public synchronized void afterAll(ExtensionContext context) throws Exception {
         try {
             if (cluster != null) {
                 cluster.close();
@@ -86,7 +105,7 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
 
     /** @return the broker's {@code bootstrap.servers} */
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return cluster().bootstrapServers();
     }
 
     /** @return a new client configuration with {@code bootstrap.servers} set, to add to */
@@ -125,11 +144,15 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
-    /** Creates a topic of a name no other test uses, and waits until it exists. */
+    /** Creates a topic of a name no other test uses, and waits until the broker describes it. */
     public String newTopic(int partitions) throws Exception {
         String name = "t" + TOPICS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(clientConfig())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // The broker's metadata has the topic a moment after the creation returns.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+                    .until(() -> admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name)
+                            .partitions().size() == partitions);
         }
         return name;
     }
