@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * cannot apply with a {@link ReplayException}, both naming the position. The position is saved in
  * the checkpoints (job {@code replay-<name>}) after each batch, so a replayer killed at any point
  * resumes after the last saved batch and applies at most that one batch again: operations must be
- * idempotent (upserts, deletes), as a replay by key always is.
+ * idempotent (upserts, deletes), as a replay by key always is. Of a {@link KafkaJournal}, each
+ * partition's entries are applied in offset order, its offset is committed in the consumer group
+ * {@code dualstore-replay-<name>} after each batch, and the exceptions name partition and offset;
+ * see {@link #from(KafkaJournal)}.
  *
  * <p><b>Reports.</b> {@code dualstore.replay.entries}, lag in entries and seconds, and a caught-up
  * gauge (see {@code docs/metrics.md}), and INFO lines when it starts, every 10 seconds while
