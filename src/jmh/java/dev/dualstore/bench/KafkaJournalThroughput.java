@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -23,8 +24,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * <p>Run (the broker is on the test class path, not in the benchmark jar):
  * {@code mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.cp}, then
  * {@code java -Dlogback.configurationFile=src/test/resources/logback-test.xml -cp
- * target/benchmarks.jar:$(cat target/test.cp) dev.dualstore.bench.KafkaJournalThroughput 100000 4}
- * (writes per run, writer threads).
+ * target/benchmarks.jar:$(cat target/test.cp) dev.dualstore.bench.KafkaJournalThroughput 100000 4 1,8}
+ * (writes per run, writer threads, the partition counts to run one after the other; default 1,8).
  */
 public final class KafkaJournalThroughput {
     private KafkaJournalThroughput() {}
@@ -44,7 +45,7 @@ public final class KafkaJournalThroughput {
             cluster.waitForReadyBrokers();
             System.out.println("| run | what | entries | seconds | per second |");
             System.out.println("|---|---|---|---|---|");
-            for (int partitions : new int[] {1, 8}) {
+            for (int partitions : partitionsToRun(args)) {
                 String topic = "journal-" + partitions;
                 KafkaJournal journal = KafkaJournal.builder(Map.of("bootstrap.servers", cluster.bootstrapServers()), topic)
                         .partitions(partitions).maxPending(writes).meterRegistry(new SimpleMeterRegistry()).build();
@@ -59,6 +60,11 @@ public final class KafkaJournalThroughput {
                 journal.close();
             }
         }
+    }
+
+    private static int[] partitionsToRun(String[] args) {
+        return args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 8};
     }
 
     /** Writers put distinct keys as fast as the proxy returns; the clock stops when the broker acknowledged every write. */
