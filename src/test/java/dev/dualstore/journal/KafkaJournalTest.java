@@ -162,7 +162,13 @@ class KafkaJournalTest {
         backend.close();
         journal.close();
         assertThat(registry.find("dualstore.journal.pending").gauges()).isEmpty();
-        assertThatThrownBy(() -> journal.onWrite(null)).isInstanceOf(RuntimeException.class);
+        // A write after the journal closed is refused and listed too.
+        MirroringBackend<KeyValueStore> late = MirroringBackend.builder(KeyValueStore.class).name("late")
+                .primary("old", new InMemoryKeyValueStore()).journal(journal).meterRegistry(registry).build();
+        late.proxy().put("after-close", "v");
+        assertThat(late.drain(Duration.ofSeconds(30))).isTrue();
+        assertThat(late.keysToRepair("journal")).containsExactly("after-close");
+        late.close();
     }
 
     @Test
