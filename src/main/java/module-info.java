@@ -18,6 +18,11 @@ module dev.dualstore {
     requires static org.postgresql.jdbc;
     // Optional: only dev.dualstore.spring needs it, and only when a service uses it.
     requires static spring.tx;
+    // Optional: only KafkaJournal and its replay need it. kafka-clients ships no module name; this
+    // is the one Java derives from its jar's file name (kafka-clients-<version>.jar).
+    requires static kafka.clients;
+    // Optional: only ArgumentCodec.jackson(ObjectMapper) needs it.
+    requires static com.fasterxml.jackson.databind;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;

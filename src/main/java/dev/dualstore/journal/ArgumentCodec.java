@@ -8,7 +8,7 @@ import java.util.List;
  * primitives and their boxes, {@code String}, enums, records (recursively), {@code List}, {@code
  * Set}, {@code Collection}, {@code Map}, arrays, {@code byte[]}, the {@code java.time} types, {@code
  * UUID}, {@code BigDecimal}, {@code BigInteger} and null; give a journal another codec (one over
- * Jackson, say) for anything else.
+ * {@link JacksonCodec#of}, say) for anything else.
  *
  * <p>{@link #check} runs once per write method when a backend is built; {@link #encode} on
  * dualstore's worker threads; {@link #decode} on the replayer's thread. Implementations must be

@@ -7,7 +7,9 @@ import java.util.List;
  * A durable, ordered record of the writes a primary applied, and its reading side for a {@link
  * Replayer}. Given to a backend with {@code MirroringBackend.Builder#journal(WriteObserver)}, it
  * records every write on dualstore's worker threads; a write it cannot record is counted and listed
- * for repair by the backend. {@link JdbcJournal} keeps it in a database table. Implementations are
+ * for repair by the backend. {@link JdbcJournal} keeps it in a database table. A {@link
+ * KafkaJournal} is not one: its entries have a position per partition, and a {@link Replayer}
+ * reads it through a consumer group ({@link Replayer#from(KafkaJournal)}). Implementations are
  * threadsafe.
  */
 public interface Journal extends WriteObserver {

@@ -9,6 +9,7 @@ public final class JournalCorruptedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final long position;
+    private final int partition;
 
     /**
      * @param position the position of the entry at fault
@@ -19,10 +20,31 @@ public final class JournalCorruptedException extends RuntimeException {
         super("journal " + journal + ": the entry at position " + position + " " + problem
                 + "; replay stops here and skips nothing");
         this.position = position;
+        this.partition = -1;
     }
 
-    /** @return the position of the entry at fault */
+    /**
+     * A record of a {@link KafkaJournal} is torn or altered.
+     *
+     * @param journal   the journal's name (its topic)
+     * @param partition the record's partition
+     * @param offset    its offset there
+     * @param problem   what is wrong with it
+     */
+    public JournalCorruptedException(String journal, int partition, long offset, String problem) {
+        super("journal " + journal + ": the record at partition " + partition + ", offset " + offset + " " + problem
+                + "; replay stops here and skips nothing");
+        this.position = offset;
+        this.partition = partition;
+    }
+
+    /** @return the position of the entry at fault; for a Kafka journal, the record's offset */
     public long position() {
         return position;
+    }
+
+    /** @return the Kafka partition of the record at fault, or -1 for a journal of one sequence of positions */
+    public int partition() {
+        return partition;
     }
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** The meters of one journal: every registration, and their removal at close. Threadsafe. */
 final class JournalMeters {
@@ -39,6 +40,11 @@ final class JournalMeters {
 
     synchronized void pending(Collection<?> queue) {
         add(Gauge.builder(JOURNAL_PENDING, queue, Collection::size).description("Writes waiting to be appended")
+                .tags(tags).register(registry));
+    }
+
+    synchronized <T> void pending(T state, ToDoubleFunction<T> waiting) {
+        add(Gauge.builder(JOURNAL_PENDING, state, waiting).description("Writes waiting to be appended")
                 .tags(tags).register(registry));
     }
 

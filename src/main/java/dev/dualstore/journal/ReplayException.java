@@ -8,6 +8,7 @@ public final class ReplayException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final long position;
+    private final int partition;
 
     /**
      * @param replay   the replayer's name
@@ -18,10 +19,31 @@ public final class ReplayException extends RuntimeException {
     public ReplayException(String replay, long position, String problem, Throwable cause) {
         super("replay " + replay + ": the entry at position " + position + " " + problem, cause);
         this.position = position;
+        this.partition = -1;
     }
 
-    /** @return the position of the entry that could not be applied */
+    /**
+     * An entry of a {@link KafkaJournal} could not be applied.
+     *
+     * @param replay    the replayer's name
+     * @param partition the entry's partition
+     * @param offset    its offset there
+     * @param problem   what went wrong
+     * @param cause     the target's failure, or null
+     */
+    public ReplayException(String replay, int partition, long offset, String problem, Throwable cause) {
+        super("replay " + replay + ": the entry at partition " + partition + ", offset " + offset + " " + problem, cause);
+        this.position = offset;
+        this.partition = partition;
+    }
+
+    /** @return the position of the entry that could not be applied; for a Kafka journal, its offset */
     public long position() {
         return position;
+    }
+
+    /** @return the Kafka partition of the entry, or -1 for a journal of one sequence of positions */
+    public int partition() {
+        return partition;
     }
 }

@@ -21,7 +21,7 @@ interface ReplayTarget {
      *
      * @throws ReplayException naming the first entry that could not be applied
      */
-    void apply(String replay, List<JournalEntry> entries);
+    void apply(String replay, EntryReader.Batch batch);
 
     /** Replays each entry's operation: the method it names, with its decoded arguments, on a DAO. */
     final class Operations implements ReplayTarget {
@@ -53,30 +53,30 @@ interface ReplayTarget {
         }
 
         @Override
-        public void apply(String replay, List<JournalEntry> entries) {
-            for (JournalEntry e : entries) {
+        public void apply(String replay, EntryReader.Batch batch) {
+            for (JournalEntry e : batch.entries()) {
                 Method m = methods.get(e.method());
                 if (m == null) {
-                    throw new ReplayException(replay, e.position(), "calls " + e.method() + ", which "
+                    throw batch.failure(replay, e, "calls " + e.method() + ", which "
                             + dao.getClass().getName() + " does not implement", null);
                 }
                 Object[] args;
                 try {
                     args = codec.decode(m, e.arguments());
                 } catch (RuntimeException ex) {
-                    throw new ReplayException(replay, e.position(), "has arguments that cannot be decoded for "
+                    throw batch.failure(replay, e, "has arguments that cannot be decoded for "
                             + e.method() + ": " + ex.getMessage(), ex);
                 }
                 try {
                     m.invoke(dao, args);
                 } catch (InvocationTargetException ex) {
                     if (!e.threw()) {
-                        throw new ReplayException(replay, e.position(), "failed on the target: " + ex.getCause(),
+                        throw batch.failure(replay, e, "failed on the target: " + ex.getCause(),
                                 ex.getCause());
                     }
                     // The primary threw too (an expected exception): the target agrees.
                 } catch (IllegalAccessException ex) {
-                    throw new ReplayException(replay, e.position(), "cannot call " + e.method() + ": " + ex, ex);
+                    throw batch.failure(replay, e, "cannot call " + e.method() + ": " + ex, ex);
                 }
             }
         }
@@ -99,21 +99,22 @@ interface ReplayTarget {
         }
 
         @Override
-        public void apply(String replay, List<JournalEntry> entries) {
+        public void apply(String replay, EntryReader.Batch batch) {
+            List<JournalEntry> entries = batch.entries();
             Set<RowKey> keys = new LinkedHashSet<>();
             for (JournalEntry e : entries) {
                 if (e.key() == null) {
-                    throw new ReplayException(replay, e.position(), "(" + e.method() + ") has no key; replay by key"
+                    throw batch.failure(replay, e, "(" + e.method() + ") has no key; replay by key"
                             + " needs one", null);
                 }
                 try {
                     keys.add(rowKey.apply(e.decodedKey()));
                 } catch (RuntimeException ex) {
-                    throw new ReplayException(replay, e.position(), "has a key that is not one of "
+                    throw batch.failure(replay, e, "has a key that is not one of "
                             + primary.name() + "'s: " + ex.getMessage(), ex);
                 }
             }
-            long first = entries.get(0).position();
+            JournalEntry first = entries.get(0);
             try {
                 Map<RowKey, Row> current = primary.read(keys);
                 List<Row> present = new ArrayList<>(current.values());
@@ -130,8 +131,7 @@ interface ReplayTarget {
                     target.delete(gone);
                 }
             } catch (RuntimeException ex) {
-                throw new ReplayException(replay, first, "(or one up to position "
-                        + entries.get(entries.size() - 1).position() + ") could not be copied from " + primary.name()
+                throw batch.failure(replay, first, "(or one up to " + batch.where(batch.last()) + ") could not be copied from " + primary.name()
                         + " to " + target.name() + ": " + ex.getMessage(), ex);
             }
         }

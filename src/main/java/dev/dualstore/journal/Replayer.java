@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * cannot apply with a {@link ReplayException}, both naming the position. The position is saved in
  * the checkpoints (job {@code replay-<name>}) after each batch, so a replayer killed at any point
  * resumes after the last saved batch and applies at most that one batch again: operations must be
- * idempotent (upserts, deletes), as a replay by key always is.
+ * idempotent (upserts, deletes), as a replay by key always is. Of a {@link KafkaJournal}, each
+ * partition's entries are applied in offset order, its offset is committed in the consumer group
+ * {@code dualstore-replay-<name>} after each batch, and the exceptions name partition and offset;
+ * see {@link #from(KafkaJournal)}.
  *
  * <p><b>Reports.</b> {@code dualstore.replay.entries}, lag in entries and seconds, and a caught-up
  * gauge (see {@code docs/metrics.md}), and INFO lines when it starts, every 10 seconds while
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Replayer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
 
-    private final Journal journal;
+    private final String journalName;
     private final String name;
     private final int batchSize;
     private final Duration pollInterval;
@@ -53,19 +56,33 @@ public final class Replayer implements AutoCloseable {
     private final ReplayCursor cursor;
 
     private Replayer(Builder b) {
-        this.journal = b.journal;
-        this.name = b.name != null ? b.name : b.journal.name();
-        Checkpoints checkpoints = b.checkpoints != null ? b.checkpoints : Checkpoints.inMemory();
+        this.journalName = b.journalName;
+        this.name = b.name != null ? b.name : b.journalName;
         this.batchSize = b.batchSize;
         this.pollInterval = b.pollInterval;
         this.meters = new ReplayMeters(b.registry, name);
-        this.cursor = new ReplayCursor(name, b.journal, b.target, checkpoints, b.fromBeginning, b.batchSize, b.clock,
-                meters, monitor);
+        EntryReader reader = b.kafka != null ? new KafkaReader(b.kafka, name, b.fromBeginning, b.batchSize)
+                : new PositionReader(b.journal, b.checkpoints != null ? b.checkpoints : Checkpoints.inMemory(), name,
+                        b.fromBeginning);
+        this.cursor = new ReplayCursor(name, reader, b.target, b.batchSize, b.clock, meters, monitor);
     }
 
     /** Starts a replayer of {@code journal}; choose its target with {@code to} or {@code byKey}. */
     public static Builder from(Journal journal) {
-        return new Builder(Objects.requireNonNull(journal, "journal"));
+        Objects.requireNonNull(journal, "journal");
+        return new Builder(journal, null, journal.name(), journal.codec());
+    }
+
+    /**
+     * Starts a replayer of a Kafka journal; choose its target with {@code to} or {@code byKey}.
+     * Replayers of one name form one consumer group ({@code dualstore-replay-<name>}), which
+     * spreads the topic's partitions over them; each commits a partition's offset after applying
+     * the entries before it, so a restarted or joining replayer goes on from there. {@code
+     * checkpoints(...)} does not apply (the group holds the offsets), and {@link #position()} is -1.
+     */
+    public static Builder from(KafkaJournal journal) {
+        Objects.requireNonNull(journal, "journal");
+        return new Builder(null, journal, journal.name(), journal.codec());
     }
 
     /** @return the replayer's name (meter tag {@code replay}; default the journal's name) */
@@ -73,9 +90,12 @@ public final class Replayer implements AutoCloseable {
         return name;
     }
 
-    /** @return the position of the last entry applied (0 before any) */
+    /**
+     * @return the position of the last entry applied (0 before any); -1 for a {@link KafkaJournal},
+     *     whose positions are per partition (see the logs)
+     */
     public long position() {
-        return cursor.position();
+        return cursor.reader().position();
     }
 
     /** @return whether the replayer applied every entry the journal held when it last looked */
@@ -102,11 +122,12 @@ public final class Replayer implements AutoCloseable {
         claim();
         try {
             long before = cursor.begin();
-            while (cursor.step() == batchSize || meters.lagEntries() > 0) {
+            while (cursor.step() == batchSize || cursor.behind()) {
                 // A full batch may have more behind it; a short one with lag saw entries arrive meanwhile.
             }
             return cursor.applied() - before;
         } finally {
+            cursor.end();
             release();
         }
     }
@@ -136,10 +157,11 @@ public final class Replayer implements AutoCloseable {
      * @throws RuntimeException what stopped the replay, if it failed
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        long goal = journal.lastPosition();
+        EntryReader reader = cursor.reader();
+        Object goal = reader.goal();
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
-            while (cursor.position() < goal) {
+            while (!reader.reached(goal)) {
                 if (failure != null) {
                     throw failure;
                 }
@@ -186,7 +208,7 @@ public final class Replayer implements AutoCloseable {
                     if (stopping) {
                         return;
                     }
-                    if (n < batchSize && meters.lagEntries() == 0) {
+                    if (n < batchSize && !cursor.behind()) {
                         monitor.wait(pollInterval.toMillis());
                     }
                     if (stopping) {
@@ -197,11 +219,12 @@ public final class Replayer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("replay {}: stopped at position {}: {}", name, cursor.position(), e.getMessage());
+            LOG.warn("replay {}: stopped at {}: {}", name, cursor.reader().where(), e.getMessage());
             synchronized (monitor) {
                 failure = e;
             }
         } finally {
+            cursor.end();
             release();
         }
     }
@@ -227,7 +250,7 @@ public final class Replayer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Replayer(" + name + " of " + journal.name() + ")";
+        return "Replayer(" + name + " of " + journalName + ")";
     }
 
     /**
@@ -237,6 +260,9 @@ public final class Replayer implements AutoCloseable {
      */
     public static final class Builder extends Options<Builder> {
         private final Journal journal;
+        private final KafkaJournal kafka;
+        private final String journalName;
+        private final ArgumentCodec codec;
         private ReplayTarget target;
         private String targetDescription;
         private Object dao;
@@ -248,8 +274,11 @@ public final class Replayer implements AutoCloseable {
         private boolean fromBeginning;
         private Duration pollInterval = Duration.ofMillis(200);
 
-        private Builder(Journal journal) {
+        private Builder(Journal journal, KafkaJournal kafka, String journalName, ArgumentCodec codec) {
             this.journal = journal;
+            this.kafka = kafka;
+            this.journalName = journalName;
+            this.codec = codec;
         }
 
         /** Replays each entry's operation on {@code dao}: the method it names, found on dao's public interfaces. */
@@ -324,13 +353,17 @@ public final class Replayer implements AutoCloseable {
          */
         public Replayer build() {
             if (dao == null && primaryTable == null) {
-                throw new IllegalStateException("replay of " + journal.name() + " has no target: call to(dao) or"
+                throw new IllegalStateException("replay of " + journalName + " has no target: call to(dao) or"
                         + " byKey(primaryTable, targetTable) before build()");
             }
             if (rowKey != null && dao != null) {
                 throw new IllegalArgumentException("keys(...) applies to byKey(...) only; this replay is " + targetDescription);
             }
-            target = dao != null ? new ReplayTarget.Operations(dao, journal.codec())
+            if (kafka != null && checkpoints != null) {
+                throw new IllegalArgumentException("checkpoints(...) does not apply to the replay of Kafka journal "
+                        + journalName + ": its consumer group keeps the offsets");
+            }
+            target = dao != null ? new ReplayTarget.Operations(dao, codec)
                     : new ReplayTarget.Keys(primaryTable, targetTable, rowKey != null ? rowKey : ReplayTarget.Keys::rowKey);
             return new Replayer(this);
         }

@@ -32,6 +32,7 @@ import dev.dualstore.compare.Normalizer;
 import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.journal.JdbcJournal;
+import dev.dualstore.journal.KafkaJournal;
 import dev.dualstore.journal.Replayer;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.spring.SpringTransactions;
@@ -40,6 +41,7 @@ import dev.dualstore.table.RowKey;
 import dev.dualstore.table.RowMapping;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.DriverDataSource;
+import dev.dualstore.testing.EmbeddedKafka;
 import dev.dualstore.testing.ManualExecutor;
 import dev.dualstore.testing.MeterReader;
 import io.micrometer.core.instrument.Meter;
@@ -83,6 +85,9 @@ class GuideExamplesTest {
     private final List<MirroringBackend<?>> backends = new CopyOnWriteArrayList<>();
     @RegisterExtension
     final CapturedLogs logs = CapturedLogs.dualstore();
+    /** The broker of guide 18's Kafka example, started when that test first asks for it. */
+    @RegisterExtension
+    static final EmbeddedKafka kafka = new EmbeddedKafka();
 
     @AfterEach
     void closeBackends() {
@@ -1179,6 +1184,38 @@ class GuideExamplesTest {
         assertThat(edges(newStore, "channel-2")).isEqualTo(edges(oldStore, "channel-2"));
         recording.close();
         journal.close();
+    }
+
+    @Test
+    void kafkaJournalAndReplay() throws Exception {
+        String bootstrapServers = kafka.bootstrapServers();
+        OldFollowStore oldStore = new OldFollowStore();
+        NewFollowStore newStore = NewFollowStore.fixed();
+        Map<String, Object> kafkaConfig = Map.of("bootstrap.servers", bootstrapServers);
+        KafkaJournal kafkaJournal = KafkaJournal.builder(kafkaConfig, "follows-journal")
+                .partitions(12)                         // creates the topic if it is absent
+                .meterRegistry(registry)
+                .build();
+        MirroringBackend<FollowStore> instance = track(MirroringBackend.builder(FollowStore.class)
+                .primary("old", oldStore)
+                .journal(kafkaJournal)                  // each instance of the service appends with its own producer
+                .meterRegistry(registry)
+                .build());
+        instance.proxy().follow("alice", "channel-1", AT);
+        instance.proxy().follow("bob", "channel-2", AT);
+        instance.proxy().unfollow("alice", "channel-1");
+        assertThat(instance.drain(DRAIN)).isTrue();
+
+        Replayer replayer = Replayer.from(kafkaJournal).to(newStore)
+                .name("follows")                        // consumer group dualstore-replay-follows
+                .meterRegistry(registry)
+                .start();                               // one per host: the group splits the partitions among them
+        assertThat(replayer.awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
+        replayer.close();
+        assertThat(edges(newStore, "channel-1")).isEqualTo(edges(oldStore, "channel-1")).isEmpty();
+        assertThat(edges(newStore, "channel-2")).isEqualTo(edges(oldStore, "channel-2")).hasSize(1);
+        instance.close();
+        kafkaJournal.close();
     }
 
     /** A channel's followers and when they followed, as instants (the new store answers in its own zone). */

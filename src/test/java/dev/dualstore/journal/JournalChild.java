@@ -8,6 +8,7 @@ import dev.dualstore.testing.DriverDataSource;
 import dev.dualstore.testing.PooledDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,9 @@ import javax.sql.DataSource;
  *       through its own backend and journal, closes them and prints {@code done};</li>
  *   <li>{@code replay url journal target batch}: replays the journal onto the target by operation,
  *       checkpoints in {@code dualstore_replay}, and prints {@code caught up <position>}.</li>
+ *   <li>{@code kafka-replay url bootstrap topic target batch}: replays the Kafka journal onto the
+ *       target by operation as replayer {@code killed} (its session ends a second after a kill),
+ *       and prints {@code caught up <entries>}.</li>
  * </ul>
  */
 public final class JournalChild {
@@ -45,6 +49,17 @@ public final class JournalChild {
                         .checkpoints(JdbcCheckpoints.in(db, "dualstore_replay")).batchSize(Integer.parseInt(args[4]))
                         .runUntilCaughtUp();
                 System.out.println("caught up " + applied);
+            }
+            case "kafka-replay" -> {
+                Map<String, Object> config = Map.of("bootstrap.servers", args[2], "session.timeout.ms", 1_000,
+                        "heartbeat.interval.ms", 200);
+                try (KafkaJournal journal = KafkaJournal.builder(config, args[3]).meterRegistry(new SimpleMeterRegistry())
+                        .build()) {
+                    long applied = Replayer.from(journal).to(AccountStore.over(JdbcTable.of(db, args[4]))).name("killed")
+                            .batchSize(Integer.parseInt(args[5])).meterRegistry(new SimpleMeterRegistry())
+                            .runUntilCaughtUp();
+                    System.out.println("caught up " + applied);
+                }
             }
             default -> throw new IllegalArgumentException(args[0]);
         }
