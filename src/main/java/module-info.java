@@ -18,6 +18,9 @@ module dev.dualstore {
     requires static org.postgresql.jdbc;
     // Optional: only dev.dualstore.spring needs it, and only when a service uses it.
     requires static spring.tx;
+    // Optional: only dev.dualstore.openfeature needs it, and only for a fleet driven by a flag.
+    // The SDK's automatic module name.
+    requires static dev.openfeature.sdk;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;
@@ -30,4 +33,5 @@ module dev.dualstore {
     exports dev.dualstore.check;
     exports dev.dualstore.journal;
     exports dev.dualstore.fleet;
+    exports dev.dualstore.openfeature;
 }
