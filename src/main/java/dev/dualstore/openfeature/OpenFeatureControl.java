@@ -136,6 +136,9 @@ public final class OpenFeatureControl implements MigrationControl {
                 String why = move.refusal().orElseThrow();
                 // FleetMigration gives the plan's own refusal first, the instances still to acknowledge only when there is none
                 if (why.startsWith("live instances")) {
+                    if (joiningOnly(move.notAcknowledged())) {
+                        return held; // instances that are joining acknowledge within one look; nothing to say
+                    }
                     noteOnce(false, wanted, held, "it waits until live instances " + move.notAcknowledged()
                             + " have acknowledged " + describe(held));
                     return held;
@@ -282,8 +285,14 @@ public final class OpenFeatureControl implements MigrationControl {
         return numbered ? (index + 1) + " ('" + name + "')" : "'" + name + "' (step " + (index + 1) + ")";
     }
 
+    private boolean joiningOnly(List<String> waiting) {
+        return acknowledgements.liveInstances(backend).stream()
+                .filter(ack -> waiting.contains(ack.instance()))
+                .allMatch(ack -> ack.version() == -1);
+    }
+
     private static String describe(Optional<ControlState> held) {
-        return held.map(ControlState::toString).orElse("joining (no plan started)");
+        return held.map(ControlState::toString).orElse("no step (no plan started)");
     }
 
     private void noteOnce(boolean warn, int wanted, Optional<ControlState> held, String what) {
