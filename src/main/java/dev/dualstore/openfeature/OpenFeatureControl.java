@@ -86,6 +86,11 @@ public final class OpenFeatureControl implements MigrationControl {
     private final EvaluationContext context;
     /** What was logged last, so each refusal or wait is logged once; guarded by {@code this}. */
     private String noted = "";
+    /**
+     * The fleet's version at which this object last evaluated the flag at the fleet's own step (0: none
+     * needed before a plan starts); it follows the flag away from a version only after that. Guarded by {@code this}.
+     */
+    private long caughtUp;
 
     private OpenFeatureControl(Builder b) {
         this.client = b.client;
@@ -114,13 +119,23 @@ public final class OpenFeatureControl implements MigrationControl {
     @Override
     public Optional<ControlState> current(String backend) {
         requireBackend(backend);
-        int wanted = wantedStep();
-        Optional<ControlState> held = acknowledgements.current(backend);
-        int at = held.isPresent() ? indexOf(held.get()) : -1;
-        if (wanted == at) {
-            return held;
-        }
-        synchronized (this) { // one move at a time from this JVM; the compare-and-set settles it between JVMs
+        synchronized (this) { // one move at a time from this object; the compare-and-set settles it between instances
+            // The fleet's step first, the flag second: a move made from this evaluation lands only if the fleet is
+            // still at that step (the compare-and-set below), so the value it follows is newer than the one that
+            // brought the fleet there.
+            Optional<ControlState> held = acknowledgements.current(backend);
+            long version = held.map(ControlState::version).orElse(0L);
+            int at = held.isPresent() ? indexOf(held.get()) : -1;
+            int wanted = wantedStep();
+            if (wanted == at) {
+                caughtUp = version;
+                return held;
+            }
+            if (caughtUp != version) {
+                // This reader has not seen the flag at the fleet's step yet: its provider may lag behind the one
+                // that moved the fleet, and following it would undo that move.
+                return held;
+            }
             String refusal = null;
             Transition move = null;
             if (wanted == at + 1) {
@@ -131,6 +146,9 @@ public final class OpenFeatureControl implements MigrationControl {
                 int next = wanted > at ? at + 1 : at - 1;
                 refusal = "the flag may move one step at a time; set it to " + (at < 0 ? valueOf(0) + " to start"
                         : valueOf(at) + " to stay, or " + valueOf(next) + " for the next step");
+            }
+            if (move != null && move.from().map(ControlState::version).orElse(0L) != version) {
+                return acknowledgements.current(backend); // another instance moved meanwhile
             }
             if (move != null && !move.allowed()) {
                 String why = move.refusal().orElseThrow();
@@ -149,21 +167,17 @@ public final class OpenFeatureControl implements MigrationControl {
                 noteOnce(true, wanted, held, "it is not followed: " + refusal);
                 return held;
             }
-            try {
-                if (wanted > at) {
-                    fleet.advance();
-                } else {
-                    fleet.rollback();
-                }
-            } catch (IllegalStateException raced) {
-                // another instance moved first, or one joined since the preview: read what the fleet is at now
-                return acknowledgements.current(backend);
+            PlanStep step = plan.steps().get(wanted);
+            ControlState next = new ControlState(version + 1, wanted, step.name(), step.primary(), step.stages(),
+                    step.rolloutPercent());
+            if (!acknowledgements.change(backend, version, next)) {
+                return acknowledgements.current(backend); // another instance moved first
             }
+            caughtUp = next.version();
             noted = "";
-            Optional<ControlState> now = acknowledgements.current(backend);
-            LOG.info("dualstore backend '{}': following {}, the fleet moved to {}", backend, this,
-                    now.map(ControlState::toString).orElse("no plan"));
-            return now;
+            LOG.info("dualstore backend '{}': following flag '{}', the fleet moved from {} to {} ({})", backend, flag,
+                    describe(held), next, this);
+            return Optional.of(next);
         }
     }
 

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -325,6 +326,72 @@ class OpenFeatureControlTest {
         assertThatThrownBy(() -> numbered.current("follows")).isInstanceOf(ControlUnavailableException.class)
                 .hasMessageContaining("its value 6 is not a step number").hasMessageContaining("from 1 to 5");
         assertThat(acks.current("follows")).as("nothing guessed").isEmpty();
+    }
+
+    @Test
+    void manyReadersRacingToFollowTheFlagMoveTheFleetOnceForEachChange() throws Exception {
+        flags.number(1);
+        Client client = client();
+        List<OpenFeatureControl> readers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) { // one per instance: each JVM has its own control object
+            readers.add(OpenFeatureControl.builder().client(client).backend("follows").stepNumberFlag(FLAG)
+                    .plan(MigrationPlan.standard("old", "new")).acknowledgements(acks).build());
+        }
+        int[] flagValues = {1, 2, 3, 4, 3, 4, 5};   // forward, one step back, forward to the end
+        int[] stepOfVersion = {-1, 0, 1, 2, 3, 2, 3, 4};
+        java.util.Set<String> wrong = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread operator = new Thread(() -> {
+            for (int i = 0; i < flagValues.length; i++) {
+                flags.number(flagValues[i]);
+                long version = i + 1;
+                await().atMost(WAIT).until(() -> acks.current("follows").map(ControlState::version).orElse(0L) >= version);
+            }
+        }, "operator");
+        operator.start();
+        dev.dualstore.testing.ConcurrentTestHarness.runConcurrently(readers.size(), t -> {
+            long last = 0;
+            while (last < flagValues.length) {
+                Optional<ControlState> seen = readers.get(t).current("follows");
+                long version = seen.map(ControlState::version).orElse(0L);
+                if (version < last || (seen.isPresent() && seen.get().step() != stepOfVersion[(int) version])) {
+                    wrong.add("reader " + t + " saw " + seen + " after version " + last);
+                }
+                last = version;
+            }
+        });
+        operator.join();
+        assertThat(wrong).isEmpty();
+        ControlState end = acks.current("follows").orElseThrow();
+        assertThat(end.version()).as("exactly one move per flag change").isEqualTo(flagValues.length);
+        assertThat(end.stepName()).isEqualTo("old off");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).isEmpty();
+    }
+
+    @Test
+    void anInstanceWhoseProviderLagsDoesNotUndoAMoveItHasNotSeen() {
+        flags.name("shadow");
+        OpenFeatureControl upToDate = control();
+        Flags lagging = new Flags();
+        lagging.name("shadow");
+        String laggingDomain = domain + "-lagging";
+        OpenFeatureAPI.getInstance().setProviderAndWait(laggingDomain, lagging);
+        OpenFeatureControl behind = OpenFeatureControl.builder().client(OpenFeatureAPI.getInstance().getClient(laggingDomain))
+                .backend("follows").stepFlag(FLAG).plan(MigrationPlan.standard("old", "new")).acknowledgements(acks).build();
+        assertThat(upToDate.current("follows").orElseThrow().step()).isEqualTo(0);
+        assertThat(behind.current("follows").orElseThrow().version()).isEqualTo(1);
+
+        flags.name("dual write"); // the lagging provider has not received it yet
+        assertThat(upToDate.current("follows").orElseThrow().stepName()).isEqualTo("dual write");
+        for (int look = 0; look < 3; look++) {
+            assertThat(behind.current("follows").orElseThrow().version()).as("not rolled back to the stale 'shadow'")
+                    .isEqualTo(2);
+        }
+        lagging.name("dual write");
+        assertThat(behind.current("follows").orElseThrow().version()).isEqualTo(2);
+        lagging.name("shadow"); // a real rollback, seen first by the instance that had caught up
+        assertThat(behind.current("follows").orElseThrow()).extracting(ControlState::version, ControlState::stepName)
+                .containsExactly(3L, "shadow");
+        assertThat(logs.warnings(CapturedLogs.LIBRARY)).isEmpty();
     }
 
     @Test
