@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * stays, with one INFO. A flag that names a step two or more away, or a rollback the plan refuses,
  * is not followed: the fleet stays where it is and one WARN (per flag value and step) says what to
  * set the flag to. So an accidental flag change never carries the fleet past its rollback point.
+ * A move is a compare-and-set from the version read <em>before</em> the flag was evaluated, and
+ * this object follows the flag away from a version only after it has evaluated the flag at that
+ * version's step itself, so a lagging provider does not undo a move it has not seen yet.
  *
  * <p><b>When the flag cannot be read</b> (the provider is not ready or fails, the flag is missing,
  * of the wrong type, answers the default, or names no step), {@link #current} throws
