@@ -21,8 +21,11 @@ module dev.dualstore {
     // Optional: only KafkaJournal and its replay need it. kafka-clients ships no module name; this
     // is the one Java derives from its jar's file name (kafka-clients-<version>.jar).
     requires static kafka.clients;
-    // Optional: only ArgumentCodec.jackson(ObjectMapper) needs it.
+    // Optional: only JacksonCodec needs it.
     requires static com.fasterxml.jackson.databind;
+    // Optional: only dev.dualstore.openfeature needs it, and only for a fleet driven by a flag.
+    // The SDK's automatic module name.
+    requires static dev.openfeature.sdk;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;
@@ -35,4 +38,5 @@ module dev.dualstore {
     exports dev.dualstore.check;
     exports dev.dualstore.journal;
     exports dev.dualstore.fleet;
+    exports dev.dualstore.openfeature;
 }

@@ -10,6 +10,7 @@ import dev.dualstore.fleet.MigrationPlan;
 import dev.dualstore.fleet.PlanStep;
 import dev.dualstore.fleet.Transition;
 import dev.dualstore.jdbc.JdbcMigrationControl;
+import dev.dualstore.openfeature.OpenFeatureControl;
 import dev.dualstore.testing.CapturedLogs;
 import dev.dualstore.testing.DriverDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.providers.memory.Flag;
+import dev.openfeature.sdk.providers.memory.InMemoryProvider;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +101,67 @@ class FleetGuideExamplesTest {
 
         assertThatThrownBy(() -> a.promote("new")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("follows JdbcMigrationControl[dualstore_control]");
+        assertThat(migration.liveInstances()).hasSize(2);
+    }
+
+    /** One instance's control when a flag system holds the step, as each process builds it. */
+    private OpenFeatureControl flagControl() {
+        OpenFeatureControl flagControl = OpenFeatureControl.builder()
+                .client(OpenFeatureAPI.getInstance().getClient("dualstore"))
+                .backend("follows")                     // the targeting key: every instance gets the same value
+                .stepFlag("follows-migration-step")     // a string flag naming the step; or stepNumberFlag: 1 to 5
+                .plan(MigrationPlan.standard("old", "new"))
+                .acknowledgements(JdbcMigrationControl.in(dataSource, "dualstore_control")
+                        .withLease(Duration.ofSeconds(15), Duration.ofMillis(20)))
+                .build();
+        return flagControl;
+    }
+
+    private MirroringBackend<FollowStore> flagInstance(String name) {
+        OpenFeatureControl flagControl = flagControl();
+        MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
+                .name("follows")
+                .primary("old", new OldFollowStore()).secondary("new", NewFollowStore.fixed())
+                .reads("getAssoc", "followers")
+                .writes("follow", "unfollow")
+                .control(flagControl)                   // instead of the table alone
+                .instanceName(name)
+                .meterRegistry(new SimpleMeterRegistry())
+                .build();
+        instances.add(backend);
+        return backend;
+    }
+
+    private static void setStep(InMemoryProvider provider, String step) {
+        provider.updateFlag("follows-migration-step", Flag.<String>builder().variant("on", step).defaultVariant("on").build());
+    }
+
+    @Test
+    void theRunbookWithAFlag() throws Exception {
+        InMemoryProvider provider = new InMemoryProvider(Map.of());
+        setStep(provider, "shadow");
+        OpenFeatureAPI.getInstance().setProviderAndWait("dualstore", provider);   // your flag system's provider, ready before build()
+        MirroringBackend<FollowStore> a = flagInstance("a");
+        MirroringBackend<FollowStore> b = flagInstance("b");
+        OpenFeatureControl flagControl = flagControl();
+        List<String> printed = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> a.controlState().isPresent() && b.controlState().isPresent());   // both at 'shadow'
+
+        FleetMigration migration = FleetMigration.of(flagControl, "follows", flagControl.plan());
+        printed.add(migration.previewAdvance().toString());   // the dry run and the acknowledgements, as with the table
+        setStep(provider, "dual write");                      // done in the flag system
+        boolean followed = migration.awaitAcknowledged(Duration.ofSeconds(30));
+        assertThat(printed.get(0)).startsWith("step 1 'shadow' (version 1: primary old, new=SHADOW) -> 'dual write'\n"
+                + "  new: SHADOW -> DUAL_WRITE");
+        assertThat(followed).isTrue();
+        assertThat(List.of(a.stage("new"), b.stage("new"))).containsExactly(Stage.DUAL_WRITE, Stage.DUAL_WRITE);
+        assertThat(migration.current().orElseThrow().version()).isEqualTo(2);
+
+        assertThatThrownBy(migration::advance).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("change the flag to 'new answers' (step 3) in the flag system");
+        assertThatThrownBy(() -> a.promote("new")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("OpenFeatureControl[flag 'follows-migration-step'");
         assertThat(migration.liveInstances()).hasSize(2);
     }
 
