@@ -101,7 +101,7 @@ public final class FleetChild {
                     synchronized (gate) {
                         running = false;
                     }
-                    awaitIdle(load);
+                    awaitIdle(load, gate);
                     backend.drain(Duration.ofSeconds(30));
                     if (line.equals("stop")) {
                         break;
@@ -127,6 +127,7 @@ public final class FleetChild {
         synchronized (gate) {
             if (!running) {
                 idle.incrementAndGet();
+                gate.notifyAll(); // awaitIdle counts the paused threads on the same monitor
                 try {
                     while (!running) {
                         gate.wait();
@@ -141,10 +142,12 @@ public final class FleetChild {
         return true;
     }
 
-    /** Waits until every load thread is paused (looks every 5 ms: a child's own pause, not a test's wait). */
-    private static void awaitIdle(List<Thread> load) throws InterruptedException {
-        while (idle.get() < load.size()) {
-            Thread.sleep(5);
+    /** Waits until every load thread is paused. */
+    private static void awaitIdle(List<Thread> load, Object gate) throws InterruptedException {
+        synchronized (gate) {
+            while (idle.get() < load.size()) {
+                gate.wait();
+            }
         }
     }
 
