@@ -38,26 +38,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 public class JournalCallerBenchmark {
     private static final String DB = "dualstore_bench_jcaller";
 
-    @State(Scope.Thread)
-    public static class Cursor {
-        int index;
-
-        int next() {
-            int i = (index + 1) & Data.MASK;
-            index = i;
-            return i;
-        }
-    }
-
-    @State(Scope.Benchmark)
-    public static class Direct {
-        KeyedStore primary;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            primary = MapStore.fast(Data.KEYS, Data.VALUES);
-        }
-    }
+    // The cursor over the keys and the direct call are KeyedCallBenchmark's, so both compare alike.
 
     @State(Scope.Benchmark)
     public static class Journaled {
@@ -104,13 +85,13 @@ public class JournalCallerBenchmark {
     }
 
     @Benchmark
-    public void directKeyedWrite(Direct s, Cursor c) {
+    public void directKeyedWrite(KeyedCallBenchmark.Direct s, KeyedCallBenchmark.Cursor c) {
         int i = c.next();
         s.primary.put(Data.KEYS[i], Data.VALUES[i]);
     }
 
     @Benchmark
-    public void dualstoreKeyedWrite(Journaled s, Cursor c) {
+    public void dualstoreKeyedWrite(Journaled s, KeyedCallBenchmark.Cursor c) {
         int i = c.next();
         s.proxy.put(Data.KEYS[i], Data.VALUES[i]);
     }

@@ -248,7 +248,7 @@ public final class JdbcCheckpoints implements Checkpoints {
 
     @Override
     public boolean complete(Chunk chunk, long rows) {
-        return inTransaction("record chunk " + chunk.index() + " of " + chunk.job() + " done", connection -> {
+        return mark("record chunk " + chunk.index() + " of " + chunk.job() + " done", connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET done = 1, row_count = ?, "
                     + "completions = completions + 1, lease = NULL, lease_until = NULL, updated_millis = ? "
                     + "WHERE job = ? AND part = ? AND done = 0 AND lease = ?")) {
@@ -377,6 +377,14 @@ public final class JdbcCheckpoints implements Checkpoints {
             }
             return work.run(c);
         }));
+    }
+
+    /**
+     * One statement that records a mark: in a transaction without the fsync wait on PostgreSQL (see
+     * {@link #inTransaction}), in autocommit elsewhere, where a transaction would only add round trips.
+     */
+    private <T> T mark(String operation, Work<T> work) {
+        return dialect == Dialect.POSTGRESQL ? inTransaction(operation, work) : call(operation, work);
     }
 
     @Override
