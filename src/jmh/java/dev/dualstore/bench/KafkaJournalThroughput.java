@@ -19,13 +19,16 @@ import org.apache.kafka.common.test.TestKitNodes;
  * through a backend (writers calling a proxy whose primary is in memory, so the journal is the
  * bottleneck; the clock stops when the broker acknowledged the last write), then replay
  * throughput by operation of the entries just appended (one consumer, committing after each
- * partition's batch), against the append rate. Twice: 1 and 8 partitions.
+ * poll), against the append rate. For 1 and 8 partitions, each an unmeasured warm-up round,
+ * then the rounds asked for, each on a topic of its own.
  *
  * <p>Run (the broker is on the test class path, not in the benchmark jar):
  * {@code mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.cp}, then
  * {@code java -Dlogback.configurationFile=src/test/resources/logback-test.xml -cp
- * target/benchmarks.jar:$(cat target/test.cp) dev.dualstore.bench.KafkaJournalThroughput 100000 4 1,8}
- * (writes per run, writer threads, the partition counts to run one after the other; default 1,8).
+ * target/benchmarks.jar:$(cat target/test.cp) dev.dualstore.bench.KafkaJournalThroughput 500000 4 1,8 3}
+ * (writes per run, writer threads, the partition counts to run one after the other, default 1,8;
+ * measured rounds after the warm-up, default 3). Give it a heap it need not grow: {@code -Xms3g
+ * -Xmx3g -XX:+AlwaysPreTouch}.
  */
 public final class KafkaJournalThroughput {
     private KafkaJournalThroughput() {}
@@ -33,6 +36,7 @@ public final class KafkaJournalThroughput {
     public static void main(String[] args) throws Exception {
         int writes = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int writers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         System.out.printf("java %s, %d cores; %,d writes per run, %d writer threads%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), writes, writers);
         Path dir = Files.createTempDirectory("dualstore-bench-kafka");
@@ -46,18 +50,21 @@ public final class KafkaJournalThroughput {
             System.out.println("| run | what | entries | seconds | per second |");
             System.out.println("|---|---|---|---|---|");
             for (int partitions : partitionsToRun(args)) {
-                String topic = "journal-" + partitions;
-                KafkaJournal journal = KafkaJournal.builder(Map.of("bootstrap.servers", cluster.bootstrapServers()), topic)
-                        .partitions(partitions).maxPending(writes).meterRegistry(new SimpleMeterRegistry()).build();
-                double appendRate = append(journal, topic, writes, writers);
-                MapStore target = new MapStore(0);
-                long start = System.nanoTime();
-                long replayed = Replayer.from(journal).to(target).name("bench-" + topic).batchSize(1000)
-                        .meterRegistry(new SimpleMeterRegistry()).runUntilCaughtUp();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                row(topic, "replay by operation (group join included)", replayed, seconds);
-                System.out.printf("| %s | replay / append | | | **%.1fx** |%n", topic, replayed / seconds / appendRate);
-                journal.close();
+                for (int round = 0; round <= rounds; round++) {
+                    // Round 0 warms up the JIT (the broker's code too, which shares the JVM) and is not counted.
+                    String topic = "journal-" + partitions + (round == 0 ? "-warm-up" : "-" + round);
+                    KafkaJournal journal = KafkaJournal.builder(Map.of("bootstrap.servers", cluster.bootstrapServers()),
+                            topic).partitions(partitions).maxPending(writes).meterRegistry(new SimpleMeterRegistry()).build();
+                    double appendRate = append(journal, topic, writes, writers);
+                    MapStore target = new MapStore(0);
+                    long start = System.nanoTime();
+                    long replayed = Replayer.from(journal).to(target).name("bench-" + topic).batchSize(1000)
+                            .meterRegistry(new SimpleMeterRegistry()).runUntilCaughtUp();
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    row(topic, "replay by operation (group join included)", replayed, seconds);
+                    System.out.printf("| %s | replay / append | | | **%.1fx** |%n", topic, replayed / seconds / appendRate);
+                    journal.close();
+                }
             }
         }
     }

@@ -57,6 +57,62 @@ final class JsonText {
         out.append('"');
     }
 
+    /**
+     * A reader of one JSON object whose fields come in a known order, for formats this package
+     * writes itself: each {@code read...} method takes the field's {@code ,"name":} (or {@code
+     * {"name":} for the first) and its value, and returns null (or throws) when the text is laid
+     * out otherwise, so the caller can fall back to {@link #parse}.
+     */
+    static JsonText fields(String text) {
+        return new JsonText(text);
+    }
+
+    /** @return whether the next field is {@code name}, taken with its colon */
+    boolean field(String name) {
+        char open = at == 0 ? '{' : ',';
+        int n = name.length();
+        if (at + n + 4 > text.length() || text.charAt(at) != open || text.charAt(at + 1) != '"'
+                || !text.startsWith(name, at + 2) || text.charAt(at + n + 2) != '"' || text.charAt(at + n + 3) != ':') {
+            return false;
+        }
+        at += n + 4;
+        return true;
+    }
+
+    /** @return the string value next, or null for {@code null}; throws if neither */
+    String stringOrNull() {
+        if (peek() == '"') {
+            return string();
+        }
+        word("null", null);
+        return null;
+    }
+
+    /** @return the integer next; throws if there is none */
+    long longValue() {
+        int start = at;
+        if (peek() == '-') {
+            at++;
+        }
+        while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+            at++;
+        }
+        if (start == at) {
+            throw error("an integer");
+        }
+        return Long.parseLong(text, start, at, 10);
+    }
+
+    /** @return the boolean next; throws if there is none */
+    boolean booleanValue() {
+        return peek() == 't' ? (Boolean) word("true", Boolean.TRUE) : (Boolean) word("false", Boolean.FALSE);
+    }
+
+    /** @return whether the object ends here and nothing follows it */
+    boolean endsHere() {
+        return at == text.length() - 1 && text.charAt(at) == '}';
+    }
+
     private Object value() {
         skipSpace();
         if (at >= text.length()) {
@@ -152,16 +208,32 @@ final class JsonText {
     }
 
     private String string() {
-        at++;
-        StringBuilder out = new StringBuilder();
+        int start = ++at;
+        int end = text.length();
+        int i = start;
+        // Most strings have no escapes: one substring, no builder.
+        while (i < end) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                at = i + 1;
+                return text.substring(start, i);
+            }
+            if (c == '\\') {
+                break;
+            }
+            i++;
+        }
+        StringBuilder out = new StringBuilder(i - start + 16).append(text, start, i);
+        at = i;
         while (true) {
+            int run = at;
+            while (at < end && text.charAt(at) != '"' && text.charAt(at) != '\\') {
+                at++;
+            }
+            out.append(text, run, at);
             char c = next();
             if (c == '"') {
                 return out.toString();
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
             }
             char e = next();
             switch (e) {
@@ -172,7 +244,7 @@ final class JsonText {
                     if (at + 4 > text.length()) {
                         throw error("four hex digits");
                     }
-                    out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+                    out.append((char) Integer.parseInt(text, at, at + 4, 16));
                     at += 4;
                 }
                 default -> out.append(e);

@@ -62,18 +62,19 @@ final class KafkaEntries {
             if (value == null) {
                 throw new IllegalArgumentException("it has no value");
             }
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
-            if (!(JsonText.parse(text) instanceof Map<?, ?> json)) {
-                throw new IllegalArgumentException("it is not a JSON object");
+            String text = new String(value, StandardCharsets.UTF_8);
+            if (text.indexOf('\uFFFD') >= 0) {
+                // Malformed bytes decode to U+FFFD: decode again strictly, to tell them from a real one.
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
             }
-            if (!Objects.equals(number(json, "v"), (long) VERSION)) {
-                throw new IllegalArgumentException("its format version is " + json.get("v") + ", not " + VERSION);
+            Decoded decoded = inOrder(text);
+            if (decoded == null) {
+                // Not laid out as encode() writes it (edited, or torn): the general parser names the fault.
+                decoded = general(text);
             }
-            entry = new JournalEntry(1, Instant.ofEpochMilli(number(json, "time")), (String) json.get("backend"),
-                    (String) json.get("store"), (String) json.get("method"), (String) json.get("key"),
-                    (String) json.get("args"), (Boolean) json.get("threw"));
-            stored = number(json, "crc");
+            entry = decoded.entry();
+            stored = decoded.checksum();
         } catch (CharacterCodingException | RuntimeException e) {
             throw new JournalCorruptedException(journal, partition, offset, "is torn: " + e.getMessage());
         }
@@ -86,6 +87,54 @@ final class KafkaEntries {
                     + " but its entry's key is " + entry.key());
         }
         return at(offset + 1, entry);
+    }
+
+    private record Decoded(JournalEntry entry, long checksum) {
+    }
+
+    /** @return the entry of a value laid out field by field as {@link #encode} writes it, or null if it is not */
+    private static Decoded inOrder(String text) {
+        JsonText in = JsonText.fields(text);
+        if (!in.field("v") || in.longValue() != VERSION || !in.field("time")) {
+            return null;
+        }
+        long time = in.longValue();
+        String backend = in.field("backend") ? in.stringOrNull() : null;
+        String store = backend != null && in.field("store") ? in.stringOrNull() : null;
+        String method = store != null && in.field("method") ? in.stringOrNull() : null;
+        if (method == null || !in.field("key")) {
+            return null;
+        }
+        String key = in.stringOrNull();
+        if (!in.field("args")) {
+            return null;
+        }
+        String args = in.stringOrNull();
+        if (args == null || !in.field("threw")) {
+            return null;
+        }
+        boolean threw = in.booleanValue();
+        if (!in.field("crc")) {
+            return null;
+        }
+        long crc = in.longValue();
+        if (!in.endsHere()) {
+            return null;
+        }
+        return new Decoded(new JournalEntry(1, Instant.ofEpochMilli(time), backend, store, method, key, args, threw), crc);
+    }
+
+    private static Decoded general(String text) {
+        if (!(JsonText.parse(text) instanceof Map<?, ?> json)) {
+            throw new IllegalArgumentException("it is not a JSON object");
+        }
+        if (!Objects.equals(number(json, "v"), (long) VERSION)) {
+            throw new IllegalArgumentException("its format version is " + json.get("v") + ", not " + VERSION);
+        }
+        JournalEntry entry = new JournalEntry(1, Instant.ofEpochMilli(number(json, "time")), (String) json.get("backend"),
+                (String) json.get("store"), (String) json.get("method"), (String) json.get("key"),
+                (String) json.get("args"), (Boolean) json.get("threw"));
+        return new Decoded(entry, number(json, "crc"));
     }
 
     private static Long number(Map<?, ?> json, String field) {

@@ -122,14 +122,17 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
     public void applied(Batch batch) {
         long following = KafkaEntries.offset(batch.last()) + 1;
         TopicPartition tp = new TopicPartition(journal.name(), batch.partition());
-        // Asynchronous: the next batch need not wait for the broker. Kafka completes a consumer's
-        // commits in order, and a revocation or the end of the run commits synchronously first.
         uncommitted.put(tp, new OffsetAndMetadata(following));
-        consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(following)), (offsets, e) -> {
-            if (e == null) {
-                offsets.forEach(uncommitted::remove);
-            }
-        });
+        if (ready.isEmpty()) {
+            // Once per poll, when its last batch is applied, for every partition it held: asynchronous,
+            // so the next poll need not wait for the broker. Kafka completes a consumer's commits in
+            // order, and a revocation or the end of the run commits synchronously what is left.
+            consumer.commitAsync(new HashMap<>(uncommitted), (offsets, e) -> {
+                if (e == null) {
+                    offsets.forEach(uncommitted::remove); // only where no later offset was put since
+                }
+            });
+        }
         Map<Integer, Long> now = new TreeMap<>(next);
         now.put(batch.partition(), following);
         next = now;

@@ -70,11 +70,27 @@ final class KafkaTopic implements AutoCloseable {
                     throw e;
                 }
             }
-            // A new topic reaches the brokers' metadata a moment after its creation returns.
+            // A new topic reaches the brokers' metadata, and its partitions their leaders, a moment
+            // after its creation returns. Wait for both: if an idempotent producer's first batch to a
+            // partition is refused (not leader yet) and a later one is written, the first one's retry
+            // is refused for good (OutOfOrderSequenceException) until it expires, 2 minutes later.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             for (long pause = 10; ; pause = Math.min(pause * 2, 500)) {
                 try {
-                    return describe(admin, topic).partitions().size();
+                    TopicDescription created = describe(admin, topic);
+                    if (created.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        // Offsets come from each partition's log on its leader: once every one answers,
+                        // the leaders take writes.
+                        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                        created.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()),
+                                OffsetSpec.latest()));
+                        admin.listOffsets(ends).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        return created.partitions().size();
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Kafka journal " + topic + ": created, but its partitions had no"
+                                + " leader after " + TIMEOUT_SECONDS + " s");
+                    }
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                         throw e;
