@@ -2,15 +2,28 @@ package dev.dualstore.journal;
 
 import dev.dualstore.jdbc.Dialect;
 import dev.dualstore.spi.Invocation;
+import dev.dualstore.table.TableException;
 import java.lang.reflect.Method;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Journal} in a table of PostgreSQL, MariaDB/MySQL or H2, created if absent, shared by
@@ -27,21 +40,37 @@ import javax.sql.DataSource;
  * position order across processes (the append holds the head row {@code <table>_head}), each with
  * a CRC-32C checksum over its fields, so a missing, torn or altered entry stops {@link #read}.
  *
- * <p><b>What it does not.</b> A write still in the backend's queue, or in this journal's, when its
- * process is killed is neither journaled nor listed (the list is in memory): a kill -9 loses the
- * writes of its last moments, as it loses any in-memory state; run a check after one. Entries are
- * kept until deleted by the operator.
+ * <p><b>Crashes.</b> A write still in the backend's queue, or in this journal's, when its process
+ * is killed is neither journaled nor kept listed (the list is in memory). So each open journal
+ * keeps a row in {@code <table>_open}, renewed every {@link Builder#heartbeat heartbeat} on a
+ * thread of its own ({@code dualstore-journal-<table>-heartbeat}) with the time of the oldest write
+ * it holds; {@link #close()} removes it. A row not renewed for 10 heartbeats is an instance that
+ * ended without closing: {@link #crashWindows()} reports the time from which its writes may be
+ * missing ({@link CrashWindow}), every journal on the table logs it once at WARN and counts it in
+ * {@code dualstore.journal.crash.windows}, until {@link #markRepaired} after the repair. Entries
+ * are kept until deleted by the operator.
  *
- * <p>{@link #close()} appends what is queued (at most 10 seconds), then stops its thread; close the
+ * <p>{@link #close()} appends what is queued (at most 10 seconds), then stops its threads; close the
  * backends that write to it first. Threadsafe.
  */
 public final class JdbcJournal implements Journal, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
     private final JournalTable table;
     private final ArgumentCodec codec;
     private final Clock clock;
     private final JournalMeters meters;
     private final JournalWriter writer;
     private final Map<Method, String> signatures = new ConcurrentHashMap<>();
+    private final String instance;
+    private final long openedMillis;
+    private final Duration heartbeat;
+    private final Duration crashMargin;
+    private final ScheduledExecutorService heartbeats;
+    /** Instances whose end was already logged by this journal. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** Crash windows found at the last heartbeat; -1 before the first look. */
+    private final AtomicInteger crashWindowsSeen = new AtomicInteger(-1);
+    private volatile boolean heartbeatFailing;
 
     private JdbcJournal(Builder b) {
         this.table = new JournalTable(b.dataSource, b.table);
@@ -49,6 +78,57 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         this.clock = b.clock;
         this.meters = new JournalMeters(b.registry, b.table);
         this.writer = new JournalWriter(table, b.maxPending, b.batchSize, meters);
+        this.instance = b.instanceName != null ? b.instanceName
+                : "pid-" + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        this.openedMillis = clock.millis();
+        this.heartbeat = b.heartbeat;
+        this.crashMargin = b.crashMargin;
+        try {
+            table.seen(instance, openedMillis, heartbeat.toMillis(), openedMillis, null);
+        } catch (SQLException e) {
+            throw new TableException(b.table + "_open", "journal " + b.table
+                    + ": cannot record this instance in " + b.table + "_open: " + e.getMessage(), e);
+        }
+        meters.crashWindows(crashWindowsSeen);
+        lookForCrashes();
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dualstore-journal-" + b.table + "-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = heartbeat.toMillis();
+        heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The heartbeat thread: renews this instance's row, then looks for instances that ended. */
+    private void beat() {
+        try {
+            table.seen(instance, openedMillis, heartbeat.toMillis(), clock.millis(), writer.waitingSince());
+            lookForCrashes();
+            if (heartbeatFailing) {
+                heartbeatFailing = false;
+                LOG.info("journal {}: heartbeat recorded again", table.name());
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!heartbeatFailing) {
+                heartbeatFailing = true;
+                LOG.warn("journal {}: cannot record its heartbeat ({}); if this goes on for 10 heartbeats, other"
+                        + " instances will take this one for ended and report a crash window", table.name(), e.toString());
+            }
+        }
+    }
+
+    private void lookForCrashes() {
+        List<CrashWindow> found = crashWindows();
+        crashWindowsSeen.set(found.size());
+        for (CrashWindow w : found) {
+            if (warned.add(w.instance() + "@" + w.lastSeen().toEpochMilli())) {
+                LOG.warn("journal {}: instance {} ended without close() (last seen {}); writes its primary applied from"
+                        + " {} on may be missing from the journal and from the new store: copy the rows changed since"
+                        + " then (CatchUp) or check them, then markRepaired()", table.name(), w.instance(), w.lastSeen(),
+                        w.from());
+            }
+        }
     }
 
     /**
@@ -57,7 +137,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
      *
      * @throws IllegalArgumentException if the name is not a plain SQL identifier of at most 58
      *     characters, or the database is not one of PostgreSQL, MariaDB, MySQL, H2
-     * @throws dev.dualstore.table.TableException if the table cannot be created or the database
+     * @throws TableException if the table cannot be created or the database
      *     cannot be reached
      */
     public static JdbcJournal in(DataSource dataSource, String table) {
@@ -130,10 +210,79 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         return table.lastPosition();
     }
 
-    /** Appends what is queued (at most 10 seconds), stops the journal's thread and removes its meters. */
+    /** @return this instance's name in {@code <table>_open} */
+    public String instanceName() {
+        return instance;
+    }
+
+    /**
+     * Looks for instances of this journal that ended without {@link #close()}: those whose row in
+     * {@code <table>_open} was not renewed for 10 of their heartbeats. Any thread; one query.
+     *
+     * @return their crash windows, oldest first; empty when every instance closed or is alive
+     * @throws TableException if the table cannot be read
+     */
+    public List<CrashWindow> crashWindows() {
+        long now = clock.millis();
+        List<CrashWindow> windows = new ArrayList<>();
+        for (JournalTable.OpenInstance row : table.openInstances()) {
+            if (row.instance().equals(instance) || now - row.seenMillis() <= 10 * row.heartbeatMillis()) {
+                continue;
+            }
+            long oldest = row.waitingSinceMillis() == null ? row.seenMillis()
+                    : Math.min(row.waitingSinceMillis(), row.seenMillis());
+            windows.add(new CrashWindow(table.name(), row.instance(), Instant.ofEpochMilli(row.openedMillis()),
+                    Instant.ofEpochMilli(row.seenMillis()), Instant.ofEpochMilli(oldest).minus(crashMargin),
+                    Instant.ofEpochMilli(now)));
+        }
+        return windows;
+    }
+
+    /**
+     * Records that the new store was repaired for a crash window: removes the ended instance's row.
+     *
+     * @return false if the instance was seen again since the window was found (it had stood still,
+     *     not ended: its writes were journaled after all) or the window was already marked
+     * @throws TableException if the table cannot be written
+     */
+    public boolean markRepaired(CrashWindow window) {
+        Objects.requireNonNull(window, "window");
+        try {
+            boolean removed = table.closeInstance(window.instance(), window.lastSeen().toEpochMilli());
+            if (removed) {
+                crashWindowsSeen.updateAndGet(n -> Math.max(0, n - 1));
+            }
+            return removed;
+        } catch (SQLException e) {
+            throw new TableException(table.name() + "_open", "journal " + table.name()
+                    + ": cannot mark " + window + " repaired: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends what is queued (at most 10 seconds), stops the journal's threads, removes this
+     * instance's row from {@code <table>_open} and the journal's meters.
+     */
     @Override
     public void close() {
         writer.close(10_000);
+        heartbeats.shutdownNow();
+        try {
+            heartbeats.awaitTermination(10, TimeUnit.SECONDS);
+            table.closeInstance(instance, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            LOG.warn("journal {}: closed, but could not remove instance {} from {}_open ({}); it will be reported as a"
+                    + " crash window", table.name(), instance, table.name(), e.toString());
+        }
+        meters.removeAll();
+    }
+
+    /** For tests: ends as a killed process would, leaving this instance's row behind. */
+    void abandon() {
+        heartbeats.shutdownNow();
+        writer.close(1);
         meters.removeAll();
     }
 
@@ -151,6 +300,9 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         private final String table;
         private ArgumentCodec codec = ArgumentCodec.builtIn();
         private int maxPending = 65_536;
+        private String instanceName;
+        private Duration heartbeat = Duration.ofSeconds(1);
+        private Duration crashMargin = Duration.ofMinutes(1);
 
         private Builder(DataSource dataSource, String table) {
             this.dataSource = dataSource;
@@ -172,7 +324,52 @@ public final class JdbcJournal implements Journal, AutoCloseable {
             return this;
         }
 
-        /** Creates the table if absent and opens the journal. */
+        /**
+         * @param name this instance's name in {@code <table>_open}, unique among the instances
+         *             that share the journal; default {@code pid-<pid>-<random>}
+         * @return this builder
+         */
+        public Builder instanceName(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank() || name.length() > 200) {
+                throw new IllegalArgumentException("instanceName must be 1 to 200 characters, not blank, was '" + name + "'");
+            }
+            this.instanceName = name;
+            return this;
+        }
+
+        /**
+         * @param every how often this instance renews its row in {@code <table>_open}; other
+         *              instances take it for ended after 10 of them without one; default 1 second
+         * @return this builder
+         */
+        public Builder heartbeat(Duration every) {
+            Objects.requireNonNull(every, "every");
+            if (every.toMillis() < 10) {
+                throw new IllegalArgumentException("heartbeat must be at least 10 ms, was " + every);
+            }
+            this.heartbeat = every;
+            return this;
+        }
+
+        /**
+         * @param margin how much earlier than the oldest write an ended instance held a {@link
+         *               CrashWindow} starts: at least the longest a write waits in the backend
+         *               before reaching the journal (its primary call, then its queue; see the
+         *               backend's {@code timeout}), plus the clock difference between the hosts
+         *               and the database; default 1 minute
+         * @return this builder
+         */
+        public Builder crashMargin(Duration margin) {
+            Objects.requireNonNull(margin, "margin");
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("crashMargin must not be negative, was " + margin);
+            }
+            this.crashMargin = margin;
+            return this;
+        }
+
+        /** Creates the tables if absent and opens the journal. */
         public JdbcJournal build() {
             return new JdbcJournal(this);
         }

@@ -48,6 +48,12 @@ final class JournalMeters {
                 .tags(tags).register(registry));
     }
 
+    synchronized void crashWindows(java.util.concurrent.atomic.AtomicInteger seen) {
+        add(Gauge.builder(dev.dualstore.metrics.MeterNames.JOURNAL_CRASH_WINDOWS, seen, n -> Math.max(0, n.get()))
+                .description("Instances of the journal that ended without close(), not yet marked repaired")
+                .tags(tags).register(registry));
+    }
+
     private <M extends Meter> M add(M meter) {
         registered.add(meter);
         return meter;

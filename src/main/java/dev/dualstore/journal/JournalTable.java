@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * The SQL of a {@link JdbcJournal}: its entry table, and a one-row head table {@code <table>_head}
- * holding the last position. An append locks the head row for its transaction, so positions are
+ * The SQL of a {@link JdbcJournal}: its entry table, a one-row head table {@code <table>_head}
+ * holding the last position, and {@code <table>_open} with a row per open journal instance (see
+ * {@link CrashWindow}). An append locks the head row for its transaction, so positions are
  * given out and committed in one order, without gaps: a reader that sees position n has seen every
  * position before it. (A database sequence or identity column would let a later position commit
  * before an earlier one, and a reader that followed it would skip the earlier.) Threadsafe; each
@@ -32,6 +33,7 @@ final class JournalTable {
     private final DataSource dataSource;
     private final String table;
     private final String head;
+    private final String open;
     private final Dialect dialect;
 
     JournalTable(DataSource dataSource, String table) {
@@ -42,6 +44,7 @@ final class JournalTable {
         this.dataSource = dataSource;
         this.table = table;
         this.head = table + "_head";
+        this.open = table + "_open";
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             this.dialect = Dialect.of(connection.getMetaData());
             String text = dialect == Dialect.H2 ? "varchar(1000000)" : dialect == Dialect.MARIADB ? "longtext" : "text";
@@ -53,6 +56,9 @@ final class JournalTable {
             statement.execute("CREATE TABLE IF NOT EXISTS " + head + " (id integer NOT NULL PRIMARY KEY, "
                     + "last_position bigint NOT NULL)");
             ensureHeadRow(connection);
+            statement.execute("CREATE TABLE IF NOT EXISTS " + open + " (instance " + name + " NOT NULL PRIMARY KEY, "
+                    + "opened_millis bigint NOT NULL, heartbeat_millis bigint NOT NULL, seen_millis bigint NOT NULL, "
+                    + "waiting_since_millis bigint)");
         } catch (SQLException e) {
             throw new TableException(table, "cannot create or open journal table " + table + ": " + e.getMessage(), e);
         }
@@ -219,6 +225,82 @@ final class JournalTable {
                     + ", computed " + entry.checksum() + ")");
         }
         return entry;
+    }
+
+    /** One row of {@code <table>_open}. */
+    record OpenInstance(String instance, long openedMillis, long heartbeatMillis, long seenMillis,
+            Long waitingSinceMillis) {
+    }
+
+    /** Inserts or updates an instance's row: it is alive at {@code seenMillis}, with writes waiting since then (or null). */
+    void seen(String instance, long openedMillis, long heartbeatMillis, long seenMillis, Long waitingSinceMillis)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + open
+                    + " SET seen_millis = ?, waiting_since_millis = ? WHERE instance = ?")) {
+                update.setLong(1, seenMillis);
+                setNullable(update, 2, waitingSinceMillis);
+                update.setString(3, instance);
+                if (update.executeUpdate() == 1) {
+                    return;
+                }
+            }
+            // First sight, or the row was taken for a crash's and removed while this process stood still.
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + open
+                    + " (instance, opened_millis, heartbeat_millis, seen_millis, waiting_since_millis) VALUES (?, ?, ?, ?, ?)")) {
+                insert.setString(1, instance);
+                insert.setLong(2, openedMillis);
+                insert.setLong(3, heartbeatMillis);
+                insert.setLong(4, seenMillis);
+                setNullable(insert, 5, waitingSinceMillis);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static void setNullable(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+
+    /** @return every row of {@code <table>_open} */
+    List<OpenInstance> openInstances() {
+        List<OpenInstance> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); Statement select = connection.createStatement();
+                ResultSet rs = select.executeQuery("SELECT instance, opened_millis, heartbeat_millis, seen_millis, waiting_since_millis FROM "
+                        + open + " ORDER BY opened_millis, instance")) {
+            while (rs.next()) {
+                String instance = rs.getString(1);
+                long opened = rs.getLong(2);
+                long heartbeat = rs.getLong(3);
+                long seen = rs.getLong(4);
+                long waiting = rs.getLong(5);
+                rows.add(new OpenInstance(instance, opened, heartbeat, seen, rs.wasNull() ? null : waiting));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new TableException(open, "journal " + table + ": cannot read " + open + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes an instance's row, if it was last seen at {@code seenMillis} (any time when null).
+     *
+     * @return whether a row was removed
+     */
+    boolean closeInstance(String instance, Long seenMillis) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM " + open + " WHERE instance = ?"
+                        + (seenMillis == null ? "" : " AND seen_millis = ?"))) {
+            delete.setString(1, instance);
+            if (seenMillis != null) {
+                delete.setLong(2, seenMillis);
+            }
+            return delete.executeUpdate() == 1;
+        }
     }
 
     long lastPosition() {

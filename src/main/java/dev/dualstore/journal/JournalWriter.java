@@ -34,6 +34,13 @@ final class JournalWriter {
     private final Counter failed;
     private final Counter rejected;
     private final Timer batches;
+    /**
+     * The recorded time of the entry at the head of the queue when this journal's thread last
+     * looked, or of the first of the batch it is appending, in epoch millis; MAX_VALUE when none.
+     */
+    private volatile long appendingSince = Long.MAX_VALUE;
+    /** The recorded time of the first entry that failed to append, in epoch millis; MAX_VALUE until one does. */
+    private volatile long firstFailure = Long.MAX_VALUE;
     // Guarded by this.
     private Thread thread;
     private boolean closed;
@@ -80,7 +87,14 @@ final class JournalWriter {
         List<Pending> batch = new ArrayList<>(batchSize);
         while (true) {
             try {
+                // The head's time is published before the head leaves the queue (only this thread
+                // takes from it), so waitingSince(), which looks at the queue first, never misses it.
+                Pending head = queue.peek();
+                appendingSince = head == null ? Long.MAX_VALUE : head.entry().time().toEpochMilli();
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null && head == null) {
+                    appendingSince = first.entry().time().toEpochMilli(); // queued while this thread waited: just now
+                }
                 if (first == null) {
                     synchronized (this) {
                         if (closed && queue.isEmpty()) {
@@ -113,11 +127,31 @@ final class JournalWriter {
             appended.increment(batch.size());
             batch.forEach(p -> p.done().complete(null));
         } catch (Exception e) {
+            if (firstFailure == Long.MAX_VALUE) {
+                firstFailure = entries.get(0).time().toEpochMilli();
+            }
             failed.increment(batch.size());
             LOG.warn("journal {}: could not append {} entries ({}); each write is listed for repair by its backend",
                     table.name(), batch.size(), e.toString());
             batch.forEach(p -> p.done().completeExceptionally(e));
         }
+    }
+
+    /**
+     * Any thread. The recorded time of the oldest write this journal holds and has not appended
+     * (queued, or in the batch being appended), or of the first that failed to append since it
+     * opened, whichever is earlier: the writes a kill would lose, or has left listed only in memory.
+     *
+     * @return epoch millis, or null if there is none
+     */
+    Long waitingSince() {
+        long since = firstFailure;
+        Pending next = queue.peek();
+        if (next != null) {
+            since = Math.min(since, next.entry().time().toEpochMilli());
+        }
+        since = Math.min(since, appendingSince);
+        return since == Long.MAX_VALUE ? null : since;
     }
 
     private void failRest(Exception cause) {

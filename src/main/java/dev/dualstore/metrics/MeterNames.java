@@ -154,6 +154,11 @@ public final class MeterNames {
     /** Timer of a journal's appends, one per batch (a transaction); tag {@link #JOURNAL}. */
     public static final String JOURNAL_BATCHES = "dualstore.journal.batches";
     /**
+     * Gauge: instances of a {@link dev.dualstore.journal.JdbcJournal} that ended without {@code
+     * close()} and are not yet marked repaired ({@link dev.dualstore.journal.CrashWindow}); tag {@code journal}.
+     */
+    public static final String JOURNAL_CRASH_WINDOWS = "dualstore.journal.crash.windows";
+    /**
      * Counter of journal entries a replayer handled; tags {@link #REPLAY} and {@link #RESULT}:
      * {@code applied}, or {@code failed} (the target threw; replay stops there).
      */

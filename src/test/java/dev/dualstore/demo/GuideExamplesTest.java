@@ -1243,6 +1243,8 @@ class GuideExamplesTest {
         for (String file : List.of("ClinicMirror.java", "ClinicService.java", "ClinicStores.java", "JpaArguments.java")) {
             sources.add(significantLines(Files.readString(clinic.resolve(file))));
         }
+        // The crash-window repair of chapter 18, run by JournalProcessesTest after a kill -9.
+        sources.add(significantLines(Files.readString(Path.of("src/test/java/dev/dualstore/journal/JournalProcessesTest.java"))));
         List<Path> docs = List.of(Path.of("README.md"), Path.of("docs/guide.md"), Path.of("docs/metrics.md"));
         int blocks = 0;
         for (Path doc : docs) {

@@ -208,12 +208,14 @@ class JdbcJournalTest {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         DataSource h2 = databases.raw(Server.H2);
-        AtomicInteger connections = new AtomicInteger();
+        String table = table("full");
+        AtomicInteger appends = new AtomicInteger();
         DataSource gated = new PlainDataSource() {
             @Override
             public Connection getConnection() throws SQLException {
-                // The first connection creates the table; the writer's first append waits at the gate.
-                if (connections.incrementAndGet() == 2) {
+                // The writer's first append waits at the gate (not the heartbeat's, nor build()'s connections).
+                if (Thread.currentThread().getName().equals("dualstore-journal-" + table)
+                        && appends.incrementAndGet() == 1) {
                     blocked.countDown();
                     try {
                         release.await(30, TimeUnit.SECONDS);
@@ -224,7 +226,7 @@ class JdbcJournalTest {
                 return h2.getConnection();
             }
         };
-        JdbcJournal journal = JdbcJournal.builder(gated, table("full")).maxPending(1).meterRegistry(registry).build();
+        JdbcJournal journal = JdbcJournal.builder(gated, table).maxPending(1).meterRegistry(registry).build();
         MirroringBackend<KeyValueStore> backend = MirroringBackend.builder(KeyValueStore.class).name("kv")
                 .primary("old", new InMemoryKeyValueStore()).journal(journal).timeout(Duration.ofSeconds(30))
                 .meterRegistry(registry).build();

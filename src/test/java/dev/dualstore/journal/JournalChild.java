@@ -7,7 +7,9 @@ import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.testing.DriverDataSource;
 import dev.dualstore.testing.PooledDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.dualstore.table.Row;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +25,10 @@ import javax.sql.DataSource;
  *   <li>{@code pending url journal primary secondary writes}: writes through a backend whose
  *       secondary hangs on half the writes, waits until the journal holds every write, prints
  *       {@code journaled <writes> secondary <applied>} and waits to be killed;</li>
+ *   <li>{@code crash url journal primary secondary writes}: as {@code pending}, with a journal
+ *       whose appends the test holds up (it locks the journal's head row): writes balances that
+ *       are the wall-clock time of each write's start, prints {@code wrote <writes>} and waits to
+ *       be killed, renewing its instance {@code killed-service} every 100 ms;</li>
  *   <li>{@code fleet url journal primary writes seed}: writes puts and removes of overlapping keys
  *       through its own backend and journal, closes them and prints {@code done};</li>
  *   <li>{@code replay url journal target batch}: replays the journal onto the target by operation,
@@ -42,6 +48,7 @@ public final class JournalChild {
         DataSource db = new PooledDataSource(new DriverDataSource(args[1], "postgres", ""));
         switch (args[0]) {
             case "pending" -> pending(db, args[2], args[3], args[4], Integer.parseInt(args[5]));
+            case "crash" -> crash(db, args[2], args[3], args[4], Integer.parseInt(args[5]));
             case "fleet" -> fleet(db, args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]));
             case "replay" -> {
                 long applied = Replayer.from(JdbcJournal.in(db, args[2]))
@@ -86,6 +93,45 @@ public final class JournalChild {
         System.out.println("journaled " + writes + " secondary " + (long) secondaryApplied);
         System.out.flush();
         new CountDownLatch(1).await();
+    }
+
+    private static void crash(DataSource db, String journalTable, String primary, String secondary, int writes)
+            throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        JdbcJournal journal = JdbcJournal.builder(db, journalTable).instanceName("killed-service")
+                .heartbeat(Duration.ofMillis(100)).meterRegistry(registry).build();
+        MirroringBackend<AccountStore> backend = MirroringBackend.builder(AccountStore.class).name("accounts")
+                .primary("old", stamped(JdbcTable.of(db, primary)))
+                .secondary("new", stuck(stamped(JdbcTable.of(db, secondary))))
+                .journal(journal).threads(80).timeout(Duration.ofSeconds(60)).meterRegistry(registry).build();
+        for (int i = 0; i < writes; i++) {
+            backend.proxy().put(i, System.currentTimeMillis(), "written " + i);
+        }
+        System.out.println("wrote " + writes);
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+
+    /** The DAO over a table whose {@code updated_at} each write sets, as a service's entity listener would. */
+    static AccountStore stamped(JdbcTable table) {
+        AccountStore plain = AccountStore.over(table);
+        return new AccountStore() {
+            @Override
+            public Long balance(long id) {
+                return plain.balance(id);
+            }
+
+            @Override
+            public void put(long id, long balance, String note) {
+                table.upsert(List.of(Row.builder().set("id", id).set("balance", balance).set("note", note)
+                        .set("updated_at", java.time.OffsetDateTime.now()).build()));
+            }
+
+            @Override
+            public void remove(long id) {
+                plain.remove(id);
+            }
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dualstore.MirroringBackend;
 import dev.dualstore.backfill.AccountStore;
+import dev.dualstore.backfill.CatchUp;
 import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.table.Row;
@@ -14,6 +15,15 @@ import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.TestDatabases.Server;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +96,88 @@ class JournalProcessesTest {
                 .runUntilCaughtUp()).isEqualTo(writes);
         assertThat(ReplayerTest.all(secondary)).hasSize(writes).isEqualTo(ReplayerTest.all(primary));
         journal.close();
+    }
+
+    @Test
+    void aServiceKilledWithJournalAppendsPendingLeavesACrashWindowThatCoversEveryWriteNotJournaled() throws Exception {
+        for (String table : List.of("crashed_old", "crashed_new")) {
+            databases.execute(Server.POSTGRESQL, "CREATE TABLE " + table + " (id bigint NOT NULL PRIMARY KEY, balance"
+                    + " bigint NOT NULL, note text, updated_at timestamptz NOT NULL DEFAULT now())");
+        }
+        DataSource db = databases.of(Server.POSTGRESQL);
+        JdbcTable primary = JdbcTable.of(db, "crashed_old");
+        JdbcTable secondary = JdbcTable.of(db, "crashed_new");
+        JdbcJournal.in(db, "crashed_journal").close(); // its tables, so that the head row can be locked
+        int writes = 120;
+        long started = System.currentTimeMillis();
+        Process service;
+        // Appends lock the journal's head row: holding it keeps every append of the service waiting.
+        try (Connection lock = databases.raw(Server.POSTGRESQL).getConnection()) {
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.executeQuery("SELECT last_position FROM crashed_journal_head WHERE id = 1 FOR UPDATE").close();
+            }
+            service = start("crash", "crashed_journal", "crashed_old", "crashed_new", String.valueOf(writes));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> !service.isAlive()
+                    || Files.readString(children.out(0)).contains("wrote"));
+            assertThat(service.isAlive()).as("service still running\n%s", output()).isTrue();
+            // Its heartbeat has recorded the writes it holds, after the last of them was written.
+            long wrote = System.currentTimeMillis();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> seenWaiting(db, wrote));
+            service.destroyForcibly().waitFor();
+            lock.rollback();
+        }
+        assertThat(ReplayerTest.all(primary)).hasSize(writes);
+
+        // The restarted service's journal, looking a minute later: the killed instance missed its heartbeats.
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        JdbcJournal journal = JdbcJournal.builder(db, "crashed_journal").meterRegistry(registry)
+                .clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1))).crashMargin(Duration.ofMillis(500))
+                .build();
+        CrashWindow found = journal.crashWindows().stream().filter(w -> w.instance().equals("killed-service"))
+                .findFirst().orElseThrow(() -> new AssertionError("no crash window\n" + journal.crashWindows()));
+        assertThat(found.from()).isBetween(Instant.ofEpochMilli(started - 500), Instant.ofEpochMilli(started + 10_000));
+        assertThat(logs.warnings(JdbcJournal.class.getName()))
+                .anySatisfy(CapturedLogs.mentioning("killed-service", "crashed_journal"));
+
+        // Every write the primary applied is in the journal or in the window; some are only in the window.
+        Set<Long> journaled = new HashSet<>();
+        journal.read(0, 10_000).forEach(e -> journaled.add(Long.parseLong(e.key().replaceAll("\\D", ""))));
+        for (Row row : ReplayerTest.all(primary)) {
+            long writtenAt = ((Number) row.get("balance")).longValue();
+            long id = ((Number) row.get("id")).longValue();
+            assertThat(journaled.contains(id) || writtenAt >= found.from().toEpochMilli())
+                    .as("write of %s at %s: not journaled, before the window from %s", id, writtenAt, found.from()).isTrue();
+        }
+        assertThat(journaled).as("appends were held up: none reached the journal").isEmpty();
+        assertThat(ReplayerTest.all(secondary)).as("shadow writes were pending too").hasSizeLessThan(writes);
+
+        // The repair, as the guide gives it: replay the journal, copy what changed since each window's start.
+        Replayer.from(journal).to(JournalChild.stamped(secondary)).meterRegistry(new SimpleMeterRegistry()).runUntilCaughtUp();
+        JdbcTable oldAccounts = primary;
+        JdbcTable newAccounts = secondary;
+        for (CrashWindow window : journal.crashWindows()) {
+            CatchUp.from(oldAccounts).to(newAccounts).changedAt("updated_at").since(window.from()).runOnce();
+            journal.markRepaired(window);
+        }
+        assertThat(ReplayerTest.all(secondary)).isEqualTo(ReplayerTest.all(primary));
+        assertThat(journal.crashWindows()).isEmpty();
+        assertThat(journal.markRepaired(found)).as("already marked").isFalse();
+        journal.close();
+    }
+
+    /** @return whether the killed-service row was renewed after {@code wrote}, with writes waiting */
+    private static boolean seenWaiting(DataSource db, long wrote) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT seen_millis, waiting_since_millis FROM crashed_journal_open"
+                        + " WHERE instance = 'killed-service'")) {
+            if (!rs.next()) {
+                return false;
+            }
+            long seen = rs.getLong(1);
+            rs.getLong(2);
+            return !rs.wasNull() && seen > wrote;
+        }
     }
 
     @Test
