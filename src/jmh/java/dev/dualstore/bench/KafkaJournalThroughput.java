@@ -27,7 +27,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * {@code java -Dlogback.configurationFile=src/test/resources/logback-test.xml -cp
  * target/benchmarks.jar:$(cat target/test.cp) dev.dualstore.bench.KafkaJournalThroughput 500000 4 1,8 3}
  * (writes per run, writer threads, the partition counts to run one after the other, default 1,8;
- * measured rounds after the warm-up, default 3). Give it a heap it need not grow: {@code -Xms3g
+ * measured rounds after the warm-up, default 3; replayers in the consumer group, default 1). Give it a heap it need not grow: {@code -Xms3g
  * -Xmx3g -XX:+AlwaysPreTouch}.
  */
 public final class KafkaJournalThroughput {
@@ -37,6 +37,7 @@ public final class KafkaJournalThroughput {
         int writes = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int writers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        int replayers = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         System.out.printf("java %s, %d cores; %,d writes per run, %d writer threads%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), writes, writers);
         Path dir = Files.createTempDirectory("dualstore-bench-kafka");
@@ -58,15 +59,30 @@ public final class KafkaJournalThroughput {
                     double appendRate = append(journal, topic, writes, writers);
                     MapStore target = new MapStore(0);
                     long start = System.nanoTime();
-                    long replayed = Replayer.from(journal).to(target).name("bench-" + topic).batchSize(1000)
-                            .meterRegistry(new SimpleMeterRegistry()).runUntilCaughtUp();
+                    long replayed = replay(journal, topic, target, replayers);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    row(topic, "replay by operation (group join included)", replayed, seconds);
+                    row(topic, "replay by operation, " + replayers + " replayer(s) in one group (join included)",
+                            replayed, seconds);
                     System.out.printf("| %s | replay / append | | | **%.1fx** |%n", topic, replayed / seconds / appendRate);
                     journal.close();
                 }
             }
         }
+    }
+
+    /** Runs {@code replayers} replayers of one consumer group, each on a thread, until each caught up; returns the entries applied. */
+    private static long replay(KafkaJournal journal, String topic, MapStore target, int replayers) throws Exception {
+        java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+        Thread[] threads = new Thread[replayers];
+        for (int r = 0; r < replayers; r++) {
+            threads[r] = new Thread(() -> applied.addAndGet(Replayer.from(journal).to(target).name("bench-" + topic)
+                    .batchSize(1000).meterRegistry(new SimpleMeterRegistry()).runUntilCaughtUp()));
+            threads[r].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return applied.get();
     }
 
     private static int[] partitionsToRun(String[] args) {
