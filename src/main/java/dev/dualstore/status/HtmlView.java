@@ -9,6 +9,7 @@ import dev.dualstore.status.PageModel.Reading;
 import dev.dualstore.status.PageModel.RepairModel;
 import dev.dualstore.status.PageModel.StoreModel;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 
@@ -66,7 +67,7 @@ final class HtmlView {
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>dualstore status</title>")
                 .append("<style nonce=\"").append(nonce).append("\">").append(STYLE).append("</style></head><body>\n");
         out.append("<h1>dualstore status</h1><p class=\"muted\">Read at <span id=\"taken-at\">")
-                .append(escape(Instant.ofEpochMilli(model.takenAtMillis()).toString()))
+                .append(escape(Instant.ofEpochMilli(model.takenAtMillis()).truncatedTo(ChronoUnit.SECONDS).toString()))
                 .append("</span>; rates over the last ").append(format(model.rateWindowSeconds())).append(" s. ")
                 .append("<label><input type=\"checkbox\" id=\"refresh\"").append(refresh > 0 ? " checked" : "")
                 .append(" data-seconds=\"").append(refresh).append("\" data-base=\"").append(escape(base)).append("\"> reload every ")
@@ -189,7 +190,7 @@ final class HtmlView {
         for (MismatchSamples.Sample s : b.samples()) {
             out.append("<tr class=\"sample\" data-method=\"").append(escape(s.method())).append("\" data-kind=\"")
                     .append(escape(s.kind().tag())).append("\">");
-            cell("at", s.at().toString(), "muted");
+            cell("at", s.at().truncatedTo(ChronoUnit.SECONDS).toString(), "muted");
             cell("method", s.method(), null);
             cell("stores", s.primary() + " vs " + s.store(), null);
             cell("kind", s.kind().tag(), null);
