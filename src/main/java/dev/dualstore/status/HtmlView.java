@@ -9,6 +9,8 @@ import dev.dualstore.status.PageModel.Reading;
 import dev.dualstore.status.PageModel.RepairModel;
 import dev.dualstore.status.PageModel.StoreModel;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +47,8 @@ final class HtmlView {
               }, seconds * 1000);
             })();
             """;
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final StringBuilder out = new StringBuilder(16_384);
 
@@ -183,14 +187,15 @@ final class HtmlView {
             out.append("<p class=\"muted\">None kept.</p>\n");
             return;
         }
-        out.append("<table class=\"samples\"><tr><th>at</th><th>method</th><th>stores</th><th>kind</th><th>path</th>")
+        out.append("<table class=\"samples\"><tr><th>at (UTC)</th><th>method</th><th>stores</th><th>kind</th><th>path</th>")
                 .append("<th>diagnosis</th>")
                 .append(values ? "<th>arguments</th><th>primary answered</th><th>secondary answered</th>" : "")
                 .append("</tr>\n");
         for (MismatchSamples.Sample s : b.samples()) {
             out.append("<tr class=\"sample\" data-method=\"").append(escape(s.method())).append("\" data-kind=\"")
                     .append(escape(s.kind().tag())).append("\">");
-            cell("at", s.at().truncatedTo(ChronoUnit.SECONDS).toString(), "muted");
+            out.append("<td data-field=\"at\" class=\"muted\" title=\"").append(escape(s.at().toString())).append("\">")
+                    .append(TIME.format(s.at())).append("</td>");
             cell("method", s.method(), null);
             cell("stores", s.primary() + " vs " + s.store(), null);
             cell("kind", s.kind().tag(), null);
@@ -242,7 +247,7 @@ final class HtmlView {
             confirm(s.name());
             out.append("<button type=\"submit\">Set stage</button></form>\n");
             form(b, base, "promote", s.name());
-            out.append("<span>Make <code>").append(store).append("</code> the primary </span>");
+            out.append("<span>Make <code>").append(store).append("</code> the primary: </span>");
             confirm(s.name());
             out.append("<button type=\"submit\">Promote</button></form>\n");
         }

@@ -21,6 +21,14 @@ final class Chromium {
     static final String BROWSER = "/usr/bin/chromium";
     static final String DRIVER = "/usr/bin/chromedriver";
 
+    /**
+     * Selenium's DevTools finder warns (java.util.logging) that this Chromium is newer than the
+     * CDP versions it ships; the tests use only raw CDP commands, which need none of them. Held
+     * here so the level is not lost with a collected logger.
+     */
+    private static final java.util.logging.Logger CDP_FINDER = java.util.logging.Logger.getLogger(
+            "org.openqa.selenium.devtools.CdpVersionFinder");
+
     private Chromium() {}
 
     /** A headless Chromium with a window of the given size; close it with {@code quit()}. */
@@ -31,6 +39,7 @@ final class Chromium {
                         + " (apt-get install -y chromium chromium-driver; .ci/run does it)");
             }
         }
+        CDP_FINDER.setLevel(java.util.logging.Level.SEVERE);
         // Both explicit, so Selenium Manager is never consulted.
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
