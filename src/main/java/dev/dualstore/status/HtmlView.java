@@ -37,7 +37,6 @@ final class HtmlView {
             (function () {
               var box = document.getElementById('refresh');
               var seconds = Number(box.getAttribute('data-seconds'));
-              if (!seconds) { return; }
               setInterval(function () {
                 var active = document.activeElement;
                 var typing = active && (active.tagName === 'INPUT' || active.tagName === 'SELECT') && active !== box;
@@ -74,7 +73,7 @@ final class HtmlView {
                 .append(escape(Instant.ofEpochMilli(model.takenAtMillis()).truncatedTo(ChronoUnit.SECONDS).toString()))
                 .append("</span>; rates over the last ").append(format(model.rateWindowSeconds())).append(" s. ")
                 .append("<label><input type=\"checkbox\" id=\"refresh\"").append(refresh > 0 ? " checked" : "")
-                .append(" data-seconds=\"").append(refresh).append("\" data-base=\"").append(escape(base)).append("\"> reload every ")
+                .append(" data-seconds=\"").append(refresh > 0 ? refresh : 5).append("\" data-base=\"").append(escape(base)).append("\"> reload every ")
                 .append(refresh > 0 ? refresh : 5).append(" s</label> · <a href=\"").append(escape(base))
                 .append("status.json\">status.json</a>")
                 .append(model.controls() ? "" : " · read-only (no controls token configured)").append("</p>\n");

@@ -101,7 +101,9 @@ final class PageHandler implements HttpHandler {
         }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         String host = exchange.getRequestHeaders().getFirst("Host");
-        if (origin != null && !origin.equals("null") && (host == null || !sameHost(origin, host))) {
+        // A browser names the page that sent a form; only the page itself may send one ("null", an
+        // opaque origin such as a sandboxed frame's, is another site too). Scripts send no Origin.
+        if (origin != null && (host == null || !sameHost(origin, host))) {
             refused(exchange, action, "its Origin is another site");
             page(exchange, 403, base, 0, "Refused: the form was sent from another site (" + origin + ").", true);
             return;
@@ -202,7 +204,8 @@ final class PageHandler implements HttpHandler {
         headers.set("Cache-Control", "no-store");
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
-        headers.set("Referrer-Policy", "no-referrer");
+        // Not no-referrer: with it a browser sends "Origin: null" on the page's own forms.
+        headers.set("Referrer-Policy", "same-origin");
         headers.set("Content-Security-Policy", "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
                 + (nonce == null ? "" : "; style-src 'nonce-" + nonce + "'; script-src 'nonce-" + nonce + "'"));
         boolean head = exchange.getRequestMethod().equals("HEAD");

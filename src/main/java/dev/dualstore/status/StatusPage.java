@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Threads.</b> {@link #start()} serves the page with the JDK's {@code HttpServer} on the
  * page's own executor: two daemon threads named {@code dualstore-status-<n>}, stopped by
- * {@link #close()}. Mounted instead ({@link #handler()} on your own {@code HttpServer}), it runs on
+ * {@link #close()} (the JDK server's own {@code HTTP-Dispatcher} thread, which accepts
+ * connections, is a daemon too). Mounted instead ({@link #handler()} on your own {@code HttpServer}), it runs on
  * that server's executor. Either way, a request reads meters and calls {@code stage} or
  * {@code promote} on the serving thread, never on a thread of the proxy's callers; a promote
  * blocks that thread for at most the backend's promote timeout.
@@ -119,7 +120,20 @@ public final class StatusPage implements AutoCloseable {
             executor = Executors.newFixedThreadPool(2, daemonThreads());
             created.setExecutor(executor);
             created.createContext("/", handler);
-            created.start();
+            try {
+                // The JDK's dispatcher thread takes its daemon status from the thread that starts the
+                // server: started on one of the page's daemon threads, it never keeps the JVM alive.
+                executor.submit(created::start).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                created.stop(0);
+                executor.shutdownNow();
+                throw new IllegalStateException("interrupted while starting the status page", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                created.stop(0);
+                executor.shutdownNow();
+                throw new IllegalStateException("the status page's server did not start", e.getCause());
+            }
             server = created;
             return this;
         }

@@ -323,6 +323,8 @@ class StatusPageTest {
         HttpResponse<String> response = post(page.uri().resolve("promote"),
                 form("backend", "kv", "store", "new", "confirm", "new", "token", TOKEN), "Origin", "http://evil.example");
         assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(post(page.uri().resolve("promote"), form("backend", "kv", "store", "new", "confirm", "new", "token", TOKEN),
+                "Origin", "null").statusCode()).isEqualTo(403);
         assertThat(f.backend.primaryName()).isEqualTo("old");
     }
 
@@ -388,6 +390,11 @@ class StatusPageTest {
         URI uri = page.uri();
         assertThat(uri.getHost()).isEqualTo("127.0.0.1");
         assertThat(get(uri).statusCode()).isEqualTo(200);
+        // Nothing of the page's keeps the JVM alive: the JDK's dispatcher was started from a daemon thread.
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals("HTTP-Dispatcher"))
+                .isNotEmpty().allMatch(Thread::isDaemon);
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("dualstore-status-"))
+                .allMatch(Thread::isDaemon);
         page.close();
         assertThatThrownBy(() -> get(uri)).isInstanceOf(ConnectException.class);
         assertThatThrownBy(page::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
