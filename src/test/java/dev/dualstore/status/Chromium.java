@@ -2,6 +2,7 @@ package dev.dualstore.status;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +16,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's headless Chromium driven by Debian's chromedriver, both at fixed paths so Selenium
  * Manager never looks for (or downloads) a browser or a driver. Fails loudly, naming the package,
- * when either is missing: the browser tests never skip.
+ * when either is missing: the browser tests never skip. {@link #screenshot(URI, Path)} takes a
+ * picture of any page, a status page mounted in the demo included.
  */
-final class Chromium {
+public final class Chromium {
     static final String BROWSER = "/usr/bin/chromium";
     static final String DRIVER = "/usr/bin/chromedriver";
 
@@ -30,6 +32,22 @@ final class Chromium {
             "org.openqa.selenium.devtools.CdpVersionFinder");
 
     private Chromium() {}
+
+    /**
+     * Opens {@code page} in a headless Chromium 1280 pixels wide and writes a PNG of the whole page.
+     *
+     * @param page the page's address
+     * @param file where the PNG goes; its folder is created
+     */
+    public static void screenshot(URI page, Path file) throws IOException {
+        ChromeDriver browser = start(1280, 900);
+        try {
+            browser.get(page.toString());
+            screenshot(browser, file);
+        } finally {
+            browser.quit();
+        }
+    }
 
     /** A headless Chromium with a window of the given size; close it with {@code quit()}. */
     static ChromeDriver start(int width, int height) {

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Writes a screenshot of a realistic status page: the follows service mid-migration (the new
@@ -58,13 +57,7 @@ public final class StatusPageScreenshot {
                 traffic(follows.proxy(), 1_500);
                 follows.drain(Duration.ofSeconds(30));
                 copyAndCheck(registry);
-                ChromeDriver browser = Chromium.start(1280, 900);
-                try {
-                    browser.get(page.start().uri().toString());
-                    Chromium.screenshot(browser, file);
-                } finally {
-                    browser.quit();
-                }
+                Chromium.screenshot(page.start().uri(), file);
             }
         }
         System.out.println("wrote " + file.toAbsolutePath());
