@@ -76,9 +76,17 @@ final class PageReader {
     private BackendModel backend(MirroringBackend<?> backend, List<Meter> all, long now) {
         String name = backend.name();
         List<Meter> meters = all.stream().filter(m -> name.equals(m.getId().getTag(MeterNames.BACKEND))).toList();
-        // Read once: a promote between two reads would show a store twice or not at all.
+        // The roles come from two reads; a promote between them would list the new primary among the
+        // secondaries too. Read again until they agree (a promote takes milliseconds at least), and
+        // in the end leave the primary out of the secondaries, so each store is shown once.
         String primary = backend.primaryName();
         List<String> secondaries = backend.secondaryNames();
+        for (int attempt = 0; attempt < 3 && secondaries.contains(primary); attempt++) {
+            primary = backend.primaryName();
+            secondaries = backend.secondaryNames();
+        }
+        String answering = primary;
+        secondaries = secondaries.stream().filter(s -> !s.equals(answering)).toList();
         List<StoreModel> stores = new ArrayList<>();
         stores.add(store(name, primary, "primary", null, meters, now));
         for (String secondary : secondaries) {

@@ -7,6 +7,7 @@ import dev.dualstore.Mismatch;
 import dev.dualstore.MismatchKind;
 import dev.dualstore.Outcome;
 import dev.dualstore.Redactor;
+import dev.dualstore.testing.ConcurrentTestHarness;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -94,6 +95,26 @@ class MismatchSamplesTest {
         }
         assertThat(samples.recent("kv")).hasSize(MismatchSamples.MAX_GROUPS);
         assertThat(samples.notKept()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentMismatchesKeepTheNewestOfEachGroup() throws InterruptedException {
+        MismatchSamples samples = MismatchSamples.keepingLast(5, Redactor.plain());
+        int threads = 8;
+        int each = 2_000;
+        ConcurrentTestHarness.runConcurrently(threads, thread -> {
+            for (int i = 0; i < each; i++) {
+                samples.onMismatch(mismatch("m" + (thread % 2), i % 2 == 0 ? MismatchKind.VALUE : MismatchKind.ORDER,
+                        thread + ":" + i, "x"));
+            }
+        });
+        List<MismatchSamples.Sample> recent = samples.recent("kv");
+        assertThat(recent).hasSize(4 * 5);   // two methods by two kinds, five each
+        assertThat(recent).extracting(MismatchSamples.Sample::sequence).doesNotHaveDuplicates().isSortedAccordingTo(
+                java.util.Comparator.reverseOrder()).first().isEqualTo((long) threads * each);
+        // Each thread's last mismatches of a group are among the newest of that group.
+        assertThat(recent).extracting(MismatchSamples.Sample::expected)
+                .allSatisfy(e -> assertThat(Integer.parseInt(e.substring(e.indexOf(':') + 1))).isGreaterThanOrEqualTo(each - 5 * threads));
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.dualstore.Stage;
 import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.testing.Backends;
 import dev.dualstore.testing.CapturedLogs;
+import dev.dualstore.testing.ConcurrentTestHarness;
 import dev.dualstore.testing.FakeTicker;
 import dev.dualstore.testing.InMemoryKeyValueStore;
 import dev.dualstore.testing.KeyValueStore;
@@ -381,6 +382,48 @@ class StatusPageTest {
         assertThat(jobs.get(1).get("readings").get(0).get("value").asLong()).isEqualTo(7);
         assertThat(get(page.uri()).body()).contains("<td data-field=\"meter\">dualstore.backfill.rows</td>")
                 .contains("<td data-field=\"value\" class=\"n\">1234</td>");
+    }
+
+    /** Pages read while the roles swap back and forth, with writes flowing: each answer is whole. */
+    @Test
+    void readsDuringPromotesShowEachStoreOnceAndOnePrimary() throws Exception {
+        StatusFixture f = fixture();
+        StatusPage page = started(page(f));
+        URI status = page.uri().resolve("status.json");
+        int promotes = 40;
+        java.util.Set<String> primariesSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ConcurrentTestHarness.runConcurrently(4, thread -> {
+            if (thread == 0) {
+                for (int i = 0; i < promotes; i++) {
+                    f.backend.promote(i % 2 == 0 ? "new" : "old");
+                }
+            } else if (thread == 1) {
+                for (int i = 0; i < 500; i++) {
+                    f.backend.proxy().put("k" + i % 50, "v" + i);
+                }
+            } else {
+                for (int i = 0; i < 60; i++) {
+                    JsonNode kv = JSON.readTree(get(status).body()).get("backends").get(0);
+                    List<String> names = new ArrayList<>();
+                    List<String> primaries = new ArrayList<>();
+                    kv.get("stores").forEach(s -> {
+                        names.add(s.get("name").asText());
+                        if (s.get("role").asText().equals("primary")) {
+                            primaries.add(s.get("name").asText());
+                        }
+                    });
+                    assertThat(names).containsExactlyInAnyOrder("old", "new");
+                    assertThat(primaries).hasSize(1).containsExactly(kv.get("primary").asText());
+                    primariesSeen.add(primaries.get(0));
+                }
+            }
+        });
+        assertThat(f.backend.primaryName()).isEqualTo("old");
+        assertThat(f.backend.drain(StatusFixture.DRAIN)).isTrue();
+        assertThat(f.backend.keysToRepair("new")).isEmpty();
+        assertThat(f.backend.keysToRepair("old")).isEmpty();
+        assertThat(store(json(page).get("backends").get(0), "old").get("role").asText()).isEqualTo("primary");
+        assertThat(primariesSeen).isNotEmpty();
     }
 
     @Test
