@@ -2,6 +2,7 @@ package dev.dualstore.status;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import dev.dualstore.MirroringBackend;
 import dev.dualstore.Stage;
 import java.io.IOException;
@@ -36,6 +37,8 @@ final class PageHandler implements HttpHandler {
     private final int refresh;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong lastRefusalLogged = new AtomicLong(System.nanoTime() - REFUSAL_LOG_NANOS);
+    /** The page's own server when it listens on a loopback address only; its requests must name a loopback host. */
+    private volatile HttpServer loopbackServer;
 
     private PageHandler(PageReader reader, List<MirroringBackend<?>> backends, String token, int refresh) {
         this.reader = reader;
@@ -64,7 +67,17 @@ final class PageHandler implements HttpHandler {
         }
     }
 
+    /** Called by {@link StatusPage#start()}: requests to {@code server} must name a loopback host. */
+    void servesOnLoopback(HttpServer server) {
+        loopbackServer = server;
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
+        if (exchange.getHttpContext().getServer() == loopbackServer && !loopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
+            // Another name for 127.0.0.1 is a DNS-rebinding page in the user's browser, reading this one.
+            send(exchange, 403, "text/plain; charset=utf-8", "this page answers only to localhost, 127.0.0.1 and [::1]", null);
+            return;
+        }
         String context = exchange.getHttpContext().getPath();
         String base = context.endsWith("/") ? context : context + "/";
         String path = exchange.getRequestURI().getRawPath();
@@ -236,6 +249,15 @@ final class PageHandler implements HttpHandler {
             return null;
         }
         return fields;
+    }
+
+    private static boolean loopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.indexOf(':') >= 0 ? host.substring(0, host.indexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.equals("[::1]") || name.matches("127(\\.[0-9]{1,3}){3}");
     }
 
     private static boolean sameHost(String origin, String host) {

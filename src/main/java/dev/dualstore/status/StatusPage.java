@@ -87,7 +87,9 @@ public final class StatusPage implements AutoCloseable {
     /**
      * The page as a handler to mount on an existing {@code HttpServer}, at any context path:
      * {@code server.createContext("/dualstore", page.handler())} serves it at {@code /dualstore/}.
-     * It runs on that server's executor.
+     * It runs on that server's executor; give the server one ({@code setExecutor}), or the JDK runs
+     * handlers on its dispatcher thread, and a promote would hold up the server's other requests
+     * while it drains. Guarding who reaches it is that server's job.
      *
      * @return the handler; the same instance on every call
      */
@@ -97,7 +99,9 @@ public final class StatusPage implements AutoCloseable {
 
     /**
      * Serves the page on its own {@code HttpServer} at the builder's address (by default
-     * 127.0.0.1, a free port), on two daemon threads of its own.
+     * 127.0.0.1, a free port), on two daemon threads of its own. On a loopback address it answers
+     * only requests that name a loopback host ({@code localhost}, {@code 127.0.0.1}, {@code [::1]},
+     * any port), so a web page that rebinds its own name to 127.0.0.1 cannot read it.
      *
      * @return this page
      * @throws IllegalStateException if already started or closed
@@ -120,6 +124,9 @@ public final class StatusPage implements AutoCloseable {
             executor = Executors.newFixedThreadPool(2, daemonThreads());
             created.setExecutor(executor);
             created.createContext("/", handler);
+            if (created.getAddress().getAddress().isLoopbackAddress()) {
+                ((PageHandler) handler).servesOnLoopback(created);
+            }
             try {
                 // The JDK's dispatcher thread takes its daemon status from the thread that starts the
                 // server: started on one of the page's daemon threads, it never keeps the JVM alive.

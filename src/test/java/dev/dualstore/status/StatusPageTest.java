@@ -330,6 +330,28 @@ class StatusPageTest {
     }
 
     @Test
+    void onLoopbackItAnswersOnlyToLoopbackHostNames() throws Exception {
+        StatusFixture f = fixture();
+        StatusPage page = started(page(f));
+        int port = page.uri().getPort();
+        assertThat(statusLine(port, "rebinding.example:" + port)).isEqualTo("HTTP/1.1 403 Forbidden");
+        assertThat(statusLine(port, "localhost:" + port)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusLine(port, "localhost:9000")).as("a port forward's own port").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusLine(port, "127.0.0.1:" + port)).isEqualTo("HTTP/1.1 200 OK");
+    }
+
+    /** A GET of the page with this Host header (which HttpClient will not send), over a plain socket. */
+    private static String statusLine(int port, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /status.json HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+    }
+
+    @Test
     void withoutATokenThePageIsReadOnly() throws Exception {
         StatusFixture f = fixture();
         StatusPage page = started(page(f));
