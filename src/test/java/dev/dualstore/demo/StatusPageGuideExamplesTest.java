@@ -82,6 +82,7 @@ class StatusPageGuideExamplesTest {
     @Test
     void controlsAndMounting() throws Exception {
         String token = UUID.randomUUID().toString();
+        java.util.concurrent.ExecutorService adminThreads = java.util.concurrent.Executors.newFixedThreadPool(2);
         MirroringBackend<FollowStore> backend = MirroringBackend.builder(FollowStore.class)
                 .name("follows")
                 .primary("old", new OldFollowStore())
@@ -96,6 +97,7 @@ class StatusPageGuideExamplesTest {
                 .build();
         HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);   // your admin server
         admin.createContext("/dualstore", page.handler());   // the page at /dualstore/, on admin's threads
+        admin.setExecutor(adminThreads);                      // a promote blocks a thread while it drains
         admin.start();
         // guide: end
         try {
@@ -113,6 +115,7 @@ class StatusPageGuideExamplesTest {
             assertThat(backend.primaryName()).isEqualTo("new");
         } finally {
             admin.stop(0);
+            adminThreads.shutdownNow();
             page.close();
             backend.close();
         }
