@@ -147,18 +147,7 @@ final class PageHandler implements HttpHandler {
             return;
         }
         try {
-            String done;
-            if (action.equals("promote")) {
-                String before = backend.primaryName();
-                backend.promote(store);
-                done = "Promoted " + store + " in backend " + backend.name() + " (primary before: " + before + ")"
-                        + "; primary now: " + backend.primaryName() + ".";
-            } else {
-                Stage stage = stage(form.get("stage"));
-                Stage before = backend.stage(store);
-                backend.stage(store, stage);
-                done = "Stage of " + store + " in backend " + backend.name() + ": " + before + " -> " + backend.stage(store) + ".";
-            }
+            String done = apply(backend, action, store, form.get("stage"));
             log.info("status page, from {}: {}", exchange.getRemoteAddress(), done);
             page(exchange, 200, base, refresh(exchange.getRequestURI()), done, false);
         } catch (IllegalArgumentException e) {
@@ -166,6 +155,20 @@ final class PageHandler implements HttpHandler {
         } catch (IllegalStateException e) {
             page(exchange, 409, base, 0, "Not done: " + e.getMessage(), true);
         }
+    }
+
+    /** Promotes the store or changes its stage, on this thread; returns what was done, for the page. */
+    private static String apply(MirroringBackend<?> backend, String action, String store, String stageField) {
+        if (action.equals("promote")) {
+            String before = backend.primaryName();
+            backend.promote(store);
+            return "Promoted " + store + " in backend " + backend.name() + " (primary before: " + before + ")"
+                    + "; primary now: " + backend.primaryName() + ".";
+        }
+        Stage stage = stage(stageField);
+        Stage before = backend.stage(store);
+        backend.stage(store, stage);
+        return "Stage of " + store + " in backend " + backend.name() + ": " + before + " -> " + backend.stage(store) + ".";
     }
 
     private static Stage stage(String text) {

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * What the page shows at one moment, read from the backends and the registry by {@link PageReader}
  * and written out as HTML by {@link HtmlView} and as JSON by {@link JsonView}. Values are record
- * values only where a redactor made them text. Immutable.
+ * values only where a redactor made them text. Never changed once made, so any thread may read it.
  */
 record PageModel(long takenAtMillis, double rateWindowSeconds, boolean controls, List<BackendModel> backends,
         List<JobModel> jobs) {
