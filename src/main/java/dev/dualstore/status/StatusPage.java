@@ -34,14 +34,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * StatusPage page = StatusPage.builder()
- *         .backend(backend)
- *         .meterRegistry(registry)
+ *         .backend(backend)                          // one or more backends
+ *         .meterRegistry(registry)                   // where their meters (and the jobs') are
  *         .samples(samples)
- *         .controls(token)
  *         .build()
- *         .start();                    // its own server on 127.0.0.1, or mount handler()
+ *         .start();                                  // 127.0.0.1, a free port; read-only
+ * URI uri = page.uri();                              // http://127.0.0.1:<port>/
  * }</pre>
- * (Compiled and run in {@code StatusPageGuideExamplesTest}.)
+ * (Compiled and run in {@code StatusPageGuideExamplesTest}, with the example of
+ * {@link Builder#controls(String) controls} and {@link #handler() mounting}.)
  *
  * <p><b>Threads.</b> {@link #start()} serves the page with the JDK's {@code HttpServer} on the
  * page's own executor: two daemon threads named {@code dualstore-status-<n>}, stopped by
