@@ -25,8 +25,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in headless Chromium: its numbers against the meters and the backend, then a
- * cutover clicked through the page (stage up to DUAL_WRITE, promote with token and confirmation,
- * roll back), each step checked on the page and on the backend. Writes
+ * cutover clicked through the page (a wrong token refused; the secondary from OFF, where promoting
+ * it is refused, up to DUAL_WRITE; promoted with token and confirmation; rolled back), each step
+ * checked on the page and on the backend. Writes
  * {@code target/status-page.png}.
  */
 class StatusPageBrowserTest {
@@ -117,7 +118,12 @@ class StatusPageBrowserTest {
         assertThat(submit("promote", "new", null, "new", "not-the-token")).contains("Refused: wrong token");
         assertThat(fixture.backend.primaryName()).isEqualTo("old");
 
-        // Stage the secondary up, one step at a time, to DUAL_WRITE.
+        // Take the secondary back to OFF, where the backend refuses to promote it: the page says why.
+        assertThat(submit("stage", "new", "OFF", "new", TOKEN)).isEqualTo("Stage of new in backend kv: SHADOW -> OFF.");
+        assertThat(submit("promote", "new", null, "new", TOKEN)).startsWith("Not done: ").contains("OFF");
+        assertThat(fixture.backend.primaryName()).isEqualTo("old");
+
+        // Then up, one step at a time, as a cutover goes, to DUAL_WRITE.
         for (Stage stage : new Stage[] {Stage.SHADOW_WRITES, Stage.SHADOW, Stage.DUAL_WRITE}) {
             String before = storeCell("new", "stage");
             assertThat(submit("stage", "new", stage.name(), "new", TOKEN))
