@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.dualstore.MirroringBackend;
 import dev.dualstore.Stage;
+import dev.dualstore.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,19 +37,23 @@ final class PageHandler implements HttpHandler {
     private final byte[] tokenDigest;
     private final int refresh;
     private final SecureRandom random = new SecureRandom();
-    private final AtomicLong lastRefusalLogged = new AtomicLong(System.nanoTime() - REFUSAL_LOG_NANOS);
+    private final Ticker ticker;
+    private final AtomicLong lastRefusalLogged;
     /** The page's own server when it listens on a loopback address only; its requests must name a loopback host. */
     private volatile HttpServer loopbackServer;
 
-    private PageHandler(PageReader reader, List<MirroringBackend<?>> backends, String token, int refresh) {
+    private PageHandler(PageReader reader, List<MirroringBackend<?>> backends, String token, int refresh, Ticker ticker) {
         this.reader = reader;
+        this.ticker = ticker;
+        this.lastRefusalLogged = new AtomicLong(ticker.read() - REFUSAL_LOG_NANOS);
         this.backends = List.copyOf(backends);
         this.tokenDigest = token == null ? null : sha256(token);
         this.refresh = refresh;
     }
 
-    static HttpHandler create(PageReader reader, List<MirroringBackend<?>> backends, String token, int refresh) {
-        return new PageHandler(reader, backends, token, refresh);
+    static HttpHandler create(PageReader reader, List<MirroringBackend<?>> backends, String token, int refresh,
+            Ticker ticker) {
+        return new PageHandler(reader, backends, token, refresh, ticker);
     }
 
     @Override
@@ -180,7 +185,7 @@ final class PageHandler implements HttpHandler {
     }
 
     private void refused(HttpExchange exchange, String action, String why) {
-        long now = System.nanoTime();
+        long now = ticker.read();
         long last = lastRefusalLogged.get();
         // At most one line a second, so a client trying tokens cannot flood the log.
         if (now - last >= REFUSAL_LOG_NANOS && lastRefusalLogged.compareAndSet(last, now)) {

@@ -76,7 +76,7 @@ public final class StatusPage implements AutoCloseable {
         PageReader reader = new PageReader(b.backends, b.registry, b.samples, b.redactor, b.token != null, b.ticker,
                 b.clock, windowNanos);
         reader.read(); // the first readings of the rate windows: the first view already has rates
-        this.handler = PageHandler.create(reader, b.backends, b.token, (int) b.refresh.toSeconds());
+        this.handler = PageHandler.create(reader, b.backends, b.token, (int) b.refresh.toSeconds(), b.ticker);
         this.address = b.address;
     }
 
@@ -332,7 +332,8 @@ public final class StatusPage implements AutoCloseable {
         }
 
         /**
-         * The time source of the rates. Default {@link Ticker#system()}.
+         * The time source of the rates (and of the once-a-second limit on logging refused
+         * requests). Default {@link Ticker#system()}.
          *
          * @param ticker nanosecond time
          * @return this builder

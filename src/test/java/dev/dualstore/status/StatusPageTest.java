@@ -242,7 +242,8 @@ class StatusPageTest {
     @Test
     void aMissingOrWrongTokenIsRefusedAndChangesNothing() throws Exception {
         StatusFixture f = fixture();
-        StatusPage page = started(page(f).controls(TOKEN));
+        FakeTicker ticker = new FakeTicker();
+        StatusPage page = started(page(f).controls(TOKEN).ticker(ticker));
         URI promote = page.uri().resolve("promote");
 
         HttpResponse<String> missing = post(promote, form("backend", "kv", "store", "new", "confirm", "new"));
@@ -255,9 +256,12 @@ class StatusPageTest {
         assertThat(wrong.body()).contains("Refused: wrong token; nothing changed.");
         assertThat(f.backend.primaryName()).isEqualTo("old");
         assertThat(f.backend.stage("new")).isEqualTo(Stage.SHADOW);
-        // Logged, at most once a second: three refusals in a row are one line.
+        // Logged, at most once a second: three refusals within a second are one line; the next second, one more.
         assertThat(logs.warnings("dev.dualstore.status")).hasSize(1)
                 .allSatisfy(CapturedLogs.mentioning("refused", "promote"));
+        ticker.advance(Duration.ofSeconds(1));
+        post(promote, form("backend", "kv", "store", "new", "confirm", "new"));
+        assertThat(logs.warnings("dev.dualstore.status")).hasSize(2);
     }
 
     @Test
