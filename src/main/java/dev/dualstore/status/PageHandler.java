@@ -114,7 +114,7 @@ final class PageHandler implements HttpHandler {
 
     private void control(HttpExchange exchange, String action, String base) throws IOException {
         if (tokenDigest == null) {
-            page(exchange, 403, base, 0, "This page is read-only: it was built without controls(token).", true);
+            answer(exchange, null, 403, base, 0, "This page is read-only: it was built without controls(token).", true);
             return;
         }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
@@ -123,42 +123,44 @@ final class PageHandler implements HttpHandler {
         // opaque origin such as a sandboxed frame's, is another site too). Scripts send no Origin.
         if (origin != null && (host == null || !sameHost(origin, host))) {
             refused(exchange, action, "its Origin is another site");
-            page(exchange, 403, base, 0, "Refused: the form was sent from another site (" + origin + ").", true);
+            answer(exchange, null, 403, base, 0, "Refused: the form was sent from another site (" + origin + ").", true);
             return;
         }
         Map<String, String> form = form(exchange.getRequestBody());
         if (form == null) {
-            page(exchange, 400, base, 0, "The form could not be read (too long, or not URL-encoded).", true);
+            answer(exchange, null, 400, base, 0, "The form could not be read (too long, or not URL-encoded).", true);
             return;
         }
+        MirroringBackend<?> backend = backendOf(form);
         String token = exchange.getRequestHeaders().getFirst(TOKEN_HEADER);
         if (token == null) {
             token = form.get("token");
         }
         if (token == null || !MessageDigest.isEqual(tokenDigest, sha256(token))) {
             refused(exchange, action, token == null ? "no token" : "a wrong token");
-            page(exchange, 403, base, 0, "Refused: " + (token == null ? "no token given" : "wrong token") + "; nothing changed.", true);
+            String why = token == null ? "no token given" : "wrong token";
+            answer(exchange, null, 403, base, 0, "Refused: " + why + "; nothing changed.", true);
             return;
         }
-        MirroringBackend<?> backend = backends.stream().filter(b -> b.name().equals(form.get("backend"))).findFirst().orElse(null);
         String store = form.get("store");
         if (backend == null || store == null || store.isEmpty()) {
-            page(exchange, 400, base, 0, backend == null ? "No backend named '" + form.get("backend") + "' is on this page."
+            answer(exchange, backend, 400, base, 0, backend == null ? "No backend named '" + form.get("backend") + "' is on this page."
                     : "The form names no store.", true);
             return;
         }
         if (!store.equals(form.get("confirm"))) {
-            page(exchange, 400, base, 0, "Not confirmed: type the store's name, " + store + ", to confirm; nothing changed.", true);
+            answer(exchange, backend, 400, base, 0, "Not confirmed: type the store's name, " + store
+                    + ", to confirm; nothing changed.", true);
             return;
         }
         try {
             String done = apply(backend, action, store, form.get("stage"));
             log.info("status page, from {}: {}", exchange.getRemoteAddress(), done);
-            page(exchange, 200, base, refresh(exchange.getRequestURI()), done, false);
+            answer(exchange, backend, 200, base, refresh(exchange.getRequestURI()), done, false);
         } catch (IllegalArgumentException e) {
-            page(exchange, 400, base, 0, "Refused by the backend: " + e.getMessage(), true);
+            answer(exchange, backend, 400, base, 0, "Refused by the backend: " + e.getMessage(), true);
         } catch (IllegalStateException e) {
-            page(exchange, 409, base, 0, "Not done: " + e.getMessage(), true);
+            answer(exchange, backend, 409, base, 0, "Not done: " + e.getMessage(), true);
         }
     }
 
@@ -190,6 +192,26 @@ final class PageHandler implements HttpHandler {
         // At most one line a second, so a client trying tokens cannot flood the log.
         if (now - last >= REFUSAL_LOG_NANOS && lastRefusalLogged.compareAndSet(last, now)) {
             log.warn("status page refused a {} from {}: {}", action, exchange.getRemoteAddress(), why);
+        }
+    }
+
+    private MirroringBackend<?> backendOf(Map<String, String> form) {
+        return backends.stream().filter(b -> b.name().equals(form.get("backend"))).findFirst().orElse(null);
+    }
+
+    /**
+     * The outcome of a control: the page with a banner, or, for a client that asks for JSON
+     * ({@code Accept: application/json}), {@code {"ok", "message", "primary"}}.
+     */
+    private void answer(HttpExchange exchange, MirroringBackend<?> backend, int status, String base, int reload,
+            String message, boolean error) throws IOException {
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (accept != null && accept.contains("application/json")) {
+            send(exchange, status, "application/json; charset=utf-8", "{\"ok\":" + !error + ",\"message\":"
+                    + JsonView.string(message) + ",\"primary\":" + JsonView.string(backend == null ? null : backend.primaryName())
+                    + "}", null);
+        } else {
+            page(exchange, status, base, reload, message, error);
         }
     }
 

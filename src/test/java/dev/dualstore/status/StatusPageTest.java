@@ -167,6 +167,48 @@ class StatusPageTest {
     }
 
     @Test
+    void aWriteObserversMissedWritesAreListedBesideTheStores() throws Exception {
+        MirroringBackend<KeyValueStore> backend = track(Backends.keyValue(registry).name("kv")
+                .writeObserver("audit", write -> {
+                    throw new IllegalStateException("the audit log is down");
+                }).build());
+        backend.proxy().put("k1", "v1");
+        assertThat(backend.drain(StatusFixture.DRAIN)).isTrue();
+        StatusPage page = started(StatusPage.builder().backend(backend).meterRegistry(registry));
+
+        JsonNode audit = null;
+        for (JsonNode r : json(page).get("backends").get(0).get("repairs")) {
+            if (r.get("store").asText().equals("audit")) {
+                audit = r;
+            }
+        }
+        assertThat(audit).as("the observer's row").isNotNull();
+        assertThat(audit.get("observer").asBoolean()).isTrue();
+        assertThat(audit.get("keysListed").asLong()).isEqualTo(backend.keysToRepair("audit").size()).isEqualTo(1);
+        assertThat(get(page.uri()).body()).contains("<td data-field=\"store\">audit (write observer)</td>");
+    }
+
+    @Test
+    void aScriptThatAsksForJsonGetsTheOutcomeAsJson() throws Exception {
+        StatusFixture f = fixture();
+        StatusPage page = started(page(f).controls(TOKEN));
+        HttpResponse<String> done = post(page.uri().resolve("promote"), form("backend", "kv", "store", "new", "confirm", "new"),
+                PageHandler.TOKEN_HEADER, TOKEN, "Accept", "application/json");
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        JsonNode outcome = JSON.readTree(done.body());
+        assertThat(outcome.get("ok").asBoolean()).isTrue();
+        assertThat(outcome.get("message").asText()).contains("Promoted new in backend kv");
+        assertThat(outcome.get("primary").asText()).isEqualTo("new");
+
+        HttpResponse<String> refused = post(page.uri().resolve("promote"), form("backend", "kv", "store", "old", "confirm", "old"),
+                "Accept", "application/json");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).get("ok").asBoolean()).isFalse();
+        assertThat(f.backend.primaryName()).isEqualTo("new");
+    }
+
+    @Test
     void ratesArePerSecondOverTheWindowByTheTicker() throws Exception {
         FakeTicker ticker = new FakeTicker();
         StatusFixture f = fixture();
