@@ -26,6 +26,11 @@ module dev.dualstore {
     // Optional: only dev.dualstore.openfeature needs it, and only for a fleet driven by a flag.
     // The SDK's automatic module name.
     requires static dev.openfeature.sdk;
+    // Static (and transitive, as StatusPage.handler() returns its HttpHandler): only
+    // dev.dualstore.status serves HTTP, and only for a service that turns the page on. A service
+    // that never does runs without the module, in a jlink image that left it out too; one that
+    // does adds `requires jdk.httpserver;`, which StatusPage.Builder.build() asks for by name.
+    requires static transitive jdk.httpserver;
 
     exports dev.dualstore;
     exports dev.dualstore.compare;
@@ -39,4 +44,5 @@ module dev.dualstore {
     exports dev.dualstore.journal;
     exports dev.dualstore.fleet;
     exports dev.dualstore.openfeature;
+    exports dev.dualstore.status;
 }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * compiled and run in a child JVM, with dev.dualstore from target/classes, and each scenario prints
  * one line, {@code name=outcome}. The DAO packages are, in turn, not exported to dev.dualstore,
  * exported to it, and open to it. The {@code backend.*} scenarios go through the public builder;
- * the {@code generator.*} ones call {@code ProxyClasses} directly (by {@code --add-exports}).
+ * the {@code generator.*} ones call {@code ProxyClasses} directly (by {@code --add-exports}). The
+ * {@code status.*} ones build a status page, without module {@code jdk.httpserver} and then, in a
+ * second child JVM, with it.
  */
 class ModulePathTest {
     private static final String INTERNAL = "dev.dualstore/dev.dualstore.internal=com.example.probe";
@@ -66,6 +68,21 @@ class ModulePathTest {
                             try (MirroringBackend<T> backend = MirroringBackend.builder(type).primary("old", primary)
                                     .secondary("new", secondary).reads("get").build()) {
                                 return call.apply(backend.proxy());
+                            }
+                        }
+
+                        /** A status page over a backend of the type: its status.json's HTTP status, and whether it names the backend. */
+                        public static <T> String statusPage(Class<T> type, T primary, T secondary) throws Exception {
+                            var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                            try (MirroringBackend<T> backend = MirroringBackend.builder(type).primary("old", primary)
+                                    .secondary("new", secondary).reads("get").meterRegistry(registry).build();
+                                    dev.dualstore.status.StatusPage page = dev.dualstore.status.StatusPage.builder()
+                                            .backend(backend).meterRegistry(registry).build().start()) {
+                                var connection = (java.net.HttpURLConnection) page.uri().resolve("status.json").toURL().openConnection();
+                                try (var in = connection.getInputStream()) {
+                                    String body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                                    return connection.getResponseCode() + " " + body.contains("\\\"name\\\":\\\"" + type.getSimpleName() + "\\\"");
+                                }
                             }
                         }
 
@@ -116,6 +133,11 @@ class ModulePathTest {
                         }
 
                         public static void main(String[] args) {
+                            if (Boolean.getBoolean("probe.httpserver")) { // the run with --add-modules jdk.httpserver
+                                Probe.report("status.withHttpServer", Scenarios::statusPage);
+                                System.exit(0);
+                            }
+                            Probe.report("status.withoutHttpServer", Scenarios::statusPage);
                             Probe.report("backend.notExported",
                                     () -> Probe.backend(Dao.class, new Store("old"), new Store("new"), d -> d.get("k")));
                             Probe.report("generator.notExported",
@@ -146,6 +168,10 @@ class ModulePathTest {
                             public String get(String key) {
                                 return name + ":" + key;
                             }
+                        }
+
+                        public static String statusPage() throws Exception {
+                            return Probe.statusPage(Dao.class, new Store("old"), new Store("new"));
                         }
 
                         public static String backendExported() {
@@ -238,25 +264,33 @@ class ModulePathTest {
                 "--add-exports", INTERNAL, "--module", "com.example.probe,com.example.app,com.example.stores");
         assertThat(javac).as("javac of the user modules:\n%s", javacBytes).isZero();
 
-        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "--module-path", out + File.pathSeparator + modulePath, "--add-exports", INTERNAL,
-                "-m", "com.example.app/com.example.app.Main");
-        Path stdout = dir.resolve("stdout.txt");
-        Path stderr = dir.resolve("stderr.txt");
+        childOutput = runApp(out + File.pathSeparator + modulePath, "main");
+        // Again with jdk.httpserver resolved, as an application that requires it has it.
+        childOutput += runApp(out + File.pathSeparator + modulePath, "httpserver", "--add-modules", "jdk.httpserver",
+                "-Dprobe.httpserver=true");
+    }
+
+    /** Runs com.example.app in a child JVM, collects its outcomes, and returns what it printed. */
+    private static String runApp(String modulePath, String name, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of("--module-path", modulePath, "--add-exports", INTERNAL, "-m", "com.example.app/com.example.app.Main"));
+        Path stdout = dir.resolve(name + "-stdout.txt");
+        Path stderr = dir.resolve(name + "-stderr.txt");
         Process child = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         boolean exited = child.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             child.destroyForcibly();
         }
-        childOutput = "\n--- command: " + String.join(" ", command) + "\n--- exit: " + (exited ? child.exitValue() : "timed out")
-                + "\n--- stdout:\n" + Files.readString(stdout) + "--- stderr:\n" + Files.readString(stderr);
         for (String line : Files.readAllLines(stdout)) {
             int equals = line.indexOf('=');
             if (equals > 0) {
                 outcomes.put(line.substring(0, equals), line.substring(equals + 1));
             }
         }
+        return "\n--- command: " + String.join(" ", command) + "\n--- exit: " + (exited ? child.exitValue() : "timed out")
+                + "\n--- stdout:\n" + Files.readString(stdout) + "--- stderr:\n" + Files.readString(stderr);
     }
 
     /** slf4j-api and micrometer-core, with what micrometer-core needs at run time, from the test class path. */
@@ -276,6 +310,19 @@ class ModulePathTest {
         assertThat(outcomes).as("scenario %s did not report; the child JVM said:%s", scenario, childOutput)
                 .containsKey(scenario);
         return outcomes.get(scenario);
+    }
+
+    @Test
+    void theStatusPageNamesTheModuleItNeedsWhenTheApplicationLacksIt() {
+        // The engine runs without jdk.httpserver (every other scenario of this run); the page says what to add.
+        assertThat(outcome("status.withoutHttpServer")).as(childOutput)
+                .isEqualTo("java.lang.IllegalStateException: the status page needs module jdk.httpserver:"
+                        + " add `requires jdk.httpserver;` to your module-info.java (or run with --add-modules jdk.httpserver)");
+    }
+
+    @Test
+    void theStatusPageServesWhenJdkHttpServerIsResolved() {
+        assertThat(outcome("status.withHttpServer")).as(childOutput).isEqualTo("ok 200 true");
     }
 
     @Test

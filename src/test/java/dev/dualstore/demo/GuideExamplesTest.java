@@ -1235,7 +1235,8 @@ class GuideExamplesTest {
     void everyJavaBlockInTheDocsIsCompiledHere() throws java.io.IOException {
         Path demo = Path.of("src/test/java/dev/dualstore/demo");
         List<List<String>> sources = new java.util.ArrayList<>();
-        for (String file : List.of("GuideExamplesTest.java", "FleetGuideExamplesTest.java", "FollowStore.java", "Follow.java")) {
+        for (String file : List.of("GuideExamplesTest.java", "FleetGuideExamplesTest.java", "StatusPageGuideExamplesTest.java",
+                "FollowStore.java", "Follow.java")) {
             sources.add(significantLines(Files.readString(demo.resolve(file))));
         }
         // The clinic of chapter 19, run by ClinicServiceTest on H2, PostgreSQL and MariaDB.
