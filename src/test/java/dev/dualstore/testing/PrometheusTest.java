@@ -92,7 +92,8 @@ class PrometheusTest {
     void aTargetThatIsDownFailsTheWaitNamingTheTargetItsErrorAndTheLog() throws IOException {
         URI nobody = URI.create("http://127.0.0.1:" + unusedPort() + "/metrics");
         try (Prometheus prometheus = Prometheus.scraping(nobody, dir)) {
-            assertThatThrownBy(() -> prometheus.awaitTargetUp(Duration.ofSeconds(3)))
+            // Prometheus applies new targets up to 5 s after it starts; then the first scrape fails.
+            assertThatThrownBy(() -> prometheus.awaitTargetUp(Duration.ofSeconds(10)))
                     .isInstanceOf(AssertionError.class)
                     .hasMessageContaining(nobody.toString())
                     .hasMessageContaining("connection refused")
