@@ -21,8 +21,13 @@ final class Dashboard {
     /** Grafana's reference to a variable: {@code $name}, {@code ${name}} or {@code ${name:format}}, {@code [[name]]}. */
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
 
-    /** One query of a panel: what Grafana sends to Prometheus, before variables are substituted. */
-    record Query(String panel, String refId, String expr) {
+    private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
+
+    /**
+     * One query of a panel: what Grafana sends to Prometheus, before variables are substituted, and
+     * how it names each series ({@code {{label}}} stands for the series' label).
+     */
+    record Query(String panel, String refId, String expr, String legendFormat) {
         @Override
         public String toString() {
             return "'" + panel + "' " + refId + ": " + expr.replaceAll("\\s+", " ");
@@ -76,10 +81,20 @@ final class Dashboard {
         for (JsonNode panel : panels()) {
             for (JsonNode target : panel.path("targets")) {
                 queries.add(new Query(panel.path("title").asText(), target.path("refId").asText(),
-                        target.path("expr").asText()));
+                        target.path("expr").asText(), target.path("legendFormat").asText()));
             }
         }
         return queries;
+    }
+
+    /** The labels a legend format names, as in {@code {{store}} ({{role}})}. */
+    static List<String> legendLabels(String legendFormat) {
+        List<String> labels = new ArrayList<>();
+        Matcher m = LEGEND_LABEL.matcher(legendFormat);
+        while (m.find()) {
+            labels.add(m.group(1));
+        }
+        return labels;
     }
 
     List<Variable> variables() {

@@ -112,7 +112,8 @@ class GrafanaDashboardTest {
 
     /**
      * The queries whose range query over [start, now] has no series with a value that is not NaN
-     * (a ratio of rates that never counted is NaN throughout), each named with its panel.
+     * (a ratio of rates that never counted is NaN throughout), or whose series lack a label their
+     * legend names, each named with its panel.
      */
     private static List<String> queriesWithoutData(Prometheus prometheus, Dashboard dashboard,
             Map<String, String> values, Instant start) {
@@ -123,6 +124,17 @@ class GrafanaDashboardTest {
                     Prometheus.SCRAPE_INTERVAL).path("result");
             if (!hasAValue(series)) {
                 empty.add(q + (series.isEmpty() ? "" : " (only NaN)"));
+                continue;
+            }
+            for (String label : Dashboard.legendLabels(q.legendFormat())) {
+                // A legend naming a label the series lack shows an empty name for every line.
+                boolean named = false;
+                for (JsonNode one : series) {
+                    named |= one.path("metric").has(label);
+                }
+                if (!named) {
+                    empty.add(q + " (no series has the label its legend names: " + label + ")");
+                }
             }
         }
         return empty;
