@@ -284,8 +284,7 @@ final class Migration implements AutoCloseable {
                 + "   journaled edge is copied again from 'old' under the backend's write fence, so no stale copy is left.%n");
         long replayed = replayer.runUntilCaughtUp();
         replayer.start();
-        traffic.pause();
-        awaitReplay();
+        quiesce();
         long lag = (long) gauge(MeterNames.REPLAY_LAG_ENTRIES, MeterNames.REPLAY, BACKEND_NAME);
         out.printf(Locale.ROOT, "   replayed %s entries until caught up; it now follows the journal (lag: %s entries).%n",
                 Report.n(replayed), Report.n(lag));
