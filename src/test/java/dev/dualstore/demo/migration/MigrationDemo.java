@@ -181,7 +181,8 @@ public final class MigrationDemo {
             stopped.countDown();
         }, "demo-shutdown"));
         System.out.printf(Locale.ROOT, "%nServing: the traffic goes on, the replayer follows the journal, a check runs every"
-                + " %d s.%nMetrics: %s%nCtrl-C stops it and drops the databases.%n", settings.checkEvery().toSeconds(),
+                + " %d s%n(the traffic stays on: a row it deletes while the check reads may count as a difference once).%n"
+                + "Metrics: %s%nCtrl-C stops it and drops the databases.%n", settings.checkEvery().toSeconds(),
                 serving.metricsUri());
         stopped.await();
     }

@@ -67,6 +67,7 @@ public record Report(String stores, long seededRows, ShadowWrites shadowWrites, 
      * @param damaged         rows damaged, by the kind the check should call them
      * @param damagedKeys     their keys
      * @param rowsCompared    rows the repairing check compared
+     * @param skippedInFlight rows it left out because the traffic was writing them ({@code skipChangedWithin})
      * @param missing         rows it found missing in 'new'
      * @param extra           rows it found in 'new' only
      * @param different       rows it found with other values
@@ -74,7 +75,8 @@ public record Report(String stores, long seededRows, ShadowWrites shadowWrites, 
      * @param foundKeys       the keys of the differences it found (its sample holds them all here)
      * @param recheckDifferences what the second check found, with the traffic paused
      */
-    public record Checked(Map<String, Long> damaged, Set<RowKey> damagedKeys, long rowsCompared, long missing, long extra,
+    public record Checked(Map<String, Long> damaged, Set<RowKey> damagedKeys, long rowsCompared, long skippedInFlight,
+            long missing, long extra,
             long different, long repaired, Set<RowKey> foundKeys, long recheckDifferences) {
         public Checked {
             damaged = Map.copyOf(damaged);
@@ -176,7 +178,8 @@ public record Report(String stores, long seededRows, ShadowWrites shadowWrites, 
                 + " live writes meanwhile");
         row(out, "   catch-up", n(backfill.replayed()) + " journal entries replayed; lag " + n(backfill.lagAfter()) + " entries");
         row(out, "3. check", n(check.damageMade()) + " rows damaged; found " + n(check.missing()) + " missing, " + n(check.extra())
-                + " extra, " + n(check.different()) + " different of " + n(check.rowsCompared()) + "; repaired "
+                + " extra, " + n(check.different()) + " different of " + n(check.rowsCompared()) + " ("
+                + n(check.skippedInFlight()) + " in flight left out); repaired "
                 + n(check.repaired()) + "; again: " + n(check.recheckDifferences()) + " differences");
         row(out, "4. shadow reads", n(shadowReads.compared()) + " reads compared: " + n(shadowReads.matched()) + " match, "
                 + n(shadowReads.mismatched()) + " mismatch " + shadowReads.mismatchesByKind() + ", " + n(shadowReads.raced())

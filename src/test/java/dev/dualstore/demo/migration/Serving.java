@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +31,16 @@ public final class Serving implements AutoCloseable {
     private final Report report;
     private final HttpServer httpServer;
     private final ScheduledExecutorService checks;
+    private final ExecutorService http;
     private final URI metricsUri;
     private boolean closed;
 
-    private Serving(Migration migration, Report report, HttpServer httpServer, ScheduledExecutorService checks) {
+    private Serving(Migration migration, Report report, HttpServer httpServer, ExecutorService http,
+            ScheduledExecutorService checks) {
         this.migration = migration;
         this.report = report;
         this.httpServer = httpServer;
+        this.http = http;
         this.checks = checks;
         this.metricsUri = URI.create("http://127.0.0.1:" + httpServer.getAddress().getPort() + "/metrics");
     }
@@ -50,13 +54,14 @@ public final class Serving implements AutoCloseable {
         }
         PrometheusMeterRegistry registry = migration.registry();
         server.createContext("/metrics", exchange -> scrape(exchange, registry));
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "demo-http")));
+        ExecutorService http = Executors.newSingleThreadExecutor(r -> daemon(r, "demo-http"));
+        server.setExecutor(http);
         server.start();
         ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "demo-check"));
         long every = settings.checkEvery().toMillis();
         checks.scheduleWithFixedDelay(() -> migration.periodicCheck(out), every, every, TimeUnit.MILLISECONDS);
         migration.keepServing();
-        return new Serving(migration, report, server, checks);
+        return new Serving(migration, report, server, http, checks);
     }
 
     private static void scrape(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
@@ -119,6 +124,7 @@ public final class Serving implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         httpServer.stop(0);
+        http.shutdownNow();
         migration.close();
     }
 }

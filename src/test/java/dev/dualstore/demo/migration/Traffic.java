@@ -10,8 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The follows service's live traffic: a few threads calling the DAO (the backend's proxy) at a
- * modest, paced rate, through every phase of the migration: a third writes (follows, some
- * unfollows), the rest reads. It touches the users {@code 1..activeUsers} only, so the rows of the
+ * modest, paced rate, through every phase of the migration: about a third writes (follows, and
+ * nearly as many unfollows of recent follows, so the table grows slowly however long it serves), the
+ * rest reads. It touches the users {@code 1..activeUsers} only, so the rows of the
  * other users stay as the seed made them.
  *
  * <p>The demo pauses it between phases so that each phase's counts cover whole calls: {@link
@@ -219,12 +220,12 @@ final class Traffic implements AutoCloseable {
         long user = 1 + random.nextInt(activeUsers);
         long channel = 1 + random.nextInt(channels);
         int what = random.nextInt(100);
-        if (what < 22) {
+        if (what < 17) {
             follows.follow(user, channel, Instant.ofEpochMilli(System.currentTimeMillis()));
             recent[random.nextInt(RECENT)] = new long[] {user, channel};
             return true;
         }
-        if (what < 33) {
+        if (what < 31) {
             long[] edge = recent[random.nextInt(RECENT)];
             if (edge != null) {
                 follows.unfollow(edge[0], edge[1]);
