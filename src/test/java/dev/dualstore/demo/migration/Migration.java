@@ -3,13 +3,9 @@ package dev.dualstore.demo.migration;
 import static dev.dualstore.metrics.MeterNames.BACKEND;
 import static dev.dualstore.metrics.MeterNames.COMPARISONS;
 import static dev.dualstore.metrics.MeterNames.KIND;
-import static dev.dualstore.metrics.MeterNames.MATCH;
 import static dev.dualstore.metrics.MeterNames.MISMATCH;
-import static dev.dualstore.metrics.MeterNames.RACED;
 import static dev.dualstore.metrics.MeterNames.RESULT;
 import static dev.dualstore.metrics.MeterNames.STORE;
-import static dev.dualstore.metrics.MeterNames.SUCCESS;
-import static dev.dualstore.metrics.MeterNames.WRITES;
 
 import dev.dualstore.Mismatch;
 import dev.dualstore.MirroringBackend;
@@ -24,14 +20,12 @@ import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.journal.JdbcJournal;
 import dev.dualstore.journal.Replayer;
-import dev.dualstore.metrics.MeterNames;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.RowKey;
 import dev.dualstore.table.RowMapping;
 import dev.dualstore.table.Table;
 import dev.dualstore.testing.MeterReader;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
@@ -290,7 +284,9 @@ final class Migration implements AutoCloseable {
         long replayed = replayer.runUntilCaughtUp();
         replayer.start();
         quiesce();
-        long lag = (long) gauge(MeterNames.REPLAY_LAG_ENTRIES, MeterNames.REPLAY, BACKEND_NAME);
+        // Entries journaled and not applied. Not the lag gauge: awaitCaughtUp can return just before
+        // the replayer's thread updates the gauge for the batch that reached the goal.
+        long lag = journal.lastPosition() - replayer.position();
         out.printf(Locale.ROOT, "   replayed %s entries until caught up; it now follows the journal (lag: %s entries).%n",
                 Report.n(replayed), Report.n(lag));
         return new Report.Backfilled(atStart, copied.rowsCopied(), copied.chunksCopied(), copied.duration(), writesDuring,
@@ -302,7 +298,7 @@ final class Migration implements AutoCloseable {
     private Report.Checked check() {
         out.printf(Locale.ROOT, "%n3. Check and repair (Check, Repair.COPY_FROM_SOURCE, through the backend's write fence)."
                 + " First, 'new'%n   is damaged on purpose, as real copies get damaged, in rows of users the traffic leaves alone:%n");
-        Damage damage = damage();
+        Damage damage = Damage.make(settings, oldTable, oldGraph, newGraph, databases);
         out.printf(Locale.ROOT, "   - %d rows deleted (a clean-up job whose WHERE clause matched too much)%n"
                 + "   - %d rows with time_ms an hour off (an import that read local time as UTC)%n"
                 + "   - %d follows 'old' never had (a batch retried after it had been undone)%n",
@@ -343,57 +339,6 @@ final class Migration implements AutoCloseable {
     private static RowKey noRowKeyForUser(Object user) {
         throw new IllegalStateException("a shadow write of user " + user + " failed; a user's key names all of its"
                 + " follows, not one row, so the demo cannot repair it by key: run the whole check");
-    }
-
-    /** Rows damaged in 'new', in the rows of users the traffic never touches. */
-    private record Damage(List<RowKey> missing, List<RowKey> different, List<RowKey> extra) {
-        Set<RowKey> keys() {
-            Set<RowKey> all = new LinkedHashSet<>(missing);
-            all.addAll(different);
-            all.addAll(extra);
-            return all;
-        }
-    }
-
-    private Damage damage() {
-        SplittableRandom random = new SplittableRandom(settings.seed() ^ 0xDA3A6EL);
-        List<RowKey> dormant = new ArrayList<>();
-        oldTable.stream(KeyRange.all().after(RowKey.of((long) settings.activeUsers(), Long.MAX_VALUE)), 5_000)
-                .forEach(row -> dormant.add(RowKey.of(row.get("follower_id"), NewFollowGraph.FOLLOWS, row.get("followed_id"))));
-        int perKind = settings.damagePerKind();
-        if (dormant.size() < 2 * perKind) {
-            throw new IllegalStateException("only " + dormant.size() + " follows of users the traffic leaves alone; "
-                    + (2 * perKind) + " needed to damage (more users or fewer damaged rows)");
-        }
-        List<RowKey> picked = new ArrayList<>();
-        while (picked.size() < 2 * perKind) {
-            RowKey key = dormant.get(random.nextInt(dormant.size()));
-            if (!picked.contains(key)) {
-                picked.add(key);
-            }
-        }
-        List<RowKey> missing = picked.subList(0, perKind);
-        List<RowKey> different = picked.subList(perKind, 2 * perKind);
-        for (RowKey key : missing) {
-            databases.executeOnNew("DELETE FROM associations WHERE id1 = " + key.get(0) + " AND assoc_type = '"
-                    + NewFollowGraph.FOLLOWS + "' AND id2 = " + key.get(2));
-        }
-        for (RowKey key : different) {
-            databases.executeOnNew("UPDATE associations SET time_ms = time_ms + 3600000 WHERE id1 = " + key.get(0)
-                    + " AND assoc_type = '" + NewFollowGraph.FOLLOWS + "' AND id2 = " + key.get(2));
-        }
-        List<RowKey> extra = new ArrayList<>();
-        while (extra.size() < perKind) {
-            long user = settings.activeUsers() + 1 + random.nextInt(settings.users() - settings.activeUsers());
-            long channel = 1 + random.nextInt(settings.channels());
-            RowKey key = RowKey.of(user, NewFollowGraph.FOLLOWS, channel);
-            if (!oldGraph.isFollowing(user, channel) && !extra.contains(key)) {
-                Instant at = Instant.parse("2024-06-01T12:00:00Z");
-                newGraph.put(new Edge(user, channel, at, at));
-                extra.add(key);
-            }
-        }
-        return new Damage(List.copyOf(missing), List.copyOf(different), extra);
     }
 
     /** A check that compares only: with the traffic paused, or leaving out the rows it is writing. */
@@ -534,6 +479,10 @@ final class Migration implements AutoCloseable {
 
     // ---- helpers
 
+    private Tally tally(String secondary) {
+        return Tally.of(traffic, meters, secondary, JOURNAL_TABLE);
+    }
+
     /** Pauses the traffic and waits until 'new' and the replay have applied every write it made. */
     private void quiesce() {
         traffic.pause();
@@ -581,14 +530,6 @@ final class Migration implements AutoCloseable {
         return mapped.equals(current);
     }
 
-    private double gauge(String name, String tag, String value) {
-        Gauge gauge = registry.find(name).tag(tag, value).gauge();
-        if (gauge == null) {
-            throw new IllegalStateException("no gauge " + name + " tagged " + tag + "=" + value);
-        }
-        return gauge.value();
-    }
-
     /** Mismatch counts of reads compared with {@code store}, by kind. */
     private Map<String, Long> mismatchKinds(String store) {
         Map<String, Long> kinds = new TreeMap<>();
@@ -606,25 +547,6 @@ final class Migration implements AutoCloseable {
             }
         });
         return d;
-    }
-
-    /** The traffic's counters and the meters of one secondary, at one moment. */
-    private record Tally(long calls, long reads, long writes, long compared, long matched, long mismatched, long raced,
-            long shadowed, long journaled) {
-        Tally minus(Tally b) {
-            return new Tally(calls - b.calls, reads - b.reads, writes - b.writes, compared - b.compared, matched - b.matched,
-                    mismatched - b.mismatched, raced - b.raced, shadowed - b.shadowed, journaled - b.journaled);
-        }
-    }
-
-    private Tally tally(String secondary) {
-        return new Tally(traffic.calls(), traffic.reads(), traffic.writes(),
-                (long) meters.count(COMPARISONS, BACKEND, BACKEND_NAME, STORE, secondary),
-                (long) meters.count(COMPARISONS, BACKEND, BACKEND_NAME, STORE, secondary, RESULT, MATCH),
-                (long) meters.count(COMPARISONS, BACKEND, BACKEND_NAME, STORE, secondary, RESULT, MISMATCH),
-                (long) meters.count(COMPARISONS, BACKEND, BACKEND_NAME, STORE, secondary, RESULT, RACED),
-                (long) meters.count(WRITES, BACKEND, BACKEND_NAME, STORE, secondary, RESULT, SUCCESS),
-                (long) meters.count(MeterNames.JOURNAL_APPENDS, MeterNames.JOURNAL, JOURNAL_TABLE, RESULT, SUCCESS));
     }
 
     /** Stops the traffic, the replay, the backend and the journal, and drops the databases. */

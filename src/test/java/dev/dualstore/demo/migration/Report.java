@@ -55,7 +55,7 @@ public record Report(String stores, long seededRows, ShadowWrites shadowWrites, 
      * @param took              how long the copy took
      * @param writesDuring      writes the traffic made while it copied
      * @param replayed          journal entries the replay applied to catch up ({@code dualstore.replay.entries})
-     * @param lagAfter          entries behind once caught up ({@code dualstore.replay.lag.entries})
+     * @param lagAfter          entries journaled and not applied once caught up (the journal's last position less the replayer's)
      */
     public record Backfilled(long sourceRowsAtStart, long rowsCopied, long chunks, Duration took, long writesDuring,
             long replayed, long lagAfter) {}
