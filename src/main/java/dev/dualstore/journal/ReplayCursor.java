@@ -76,16 +76,21 @@ final class ReplayCursor {
                 meters.failed.increment();
                 throw e;
             }
-            reader.applied(batch);
-            last = batch.last();
-            meters.applied.increment(batch.entries().size());
-            applied += batch.entries().size();
         }
+        boolean wasCaughtUp;
+        // Under the monitor that awaitCaughtUp() waits on: a waiter that sees the batch applied
+        // also sees the lag meters that follow from it.
         synchronized (monitor) {
+            if (batch != null) {
+                reader.applied(batch);
+                last = batch.last();
+                meters.applied.increment(batch.entries().size());
+                applied += batch.entries().size();
+            }
+            wasCaughtUp = meters.caughtUp();
+            lag(last);
             monitor.notifyAll();
         }
-        boolean wasCaughtUp = meters.caughtUp();
-        lag(last);
         Instant now = clock.instant();
         if (meters.caughtUp() && !wasCaughtUp) {
             LOG.info("replay {}: caught up at {} ({} entries applied)", name, reader.where(), applied);

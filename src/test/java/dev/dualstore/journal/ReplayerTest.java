@@ -200,6 +200,9 @@ class ReplayerTest {
                 && t.isDaemon());
         write(journal, 50, 8);
         assertThat(replayer.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
+        // The meters say so as soon as the wait returns.
+        assertThat(registry.get("dualstore.replay.lag.entries").tag("replay", "live").gauge().value()).isZero();
+        assertThat(registry.get("dualstore.replay.caught.up").tag("replay", "live").gauge().value()).isEqualTo(1);
         assertThat(target.snapshot()).isEqualTo(primary.snapshot());
         assertThatThrownBy(replayer::runUntilCaughtUp).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already running");
