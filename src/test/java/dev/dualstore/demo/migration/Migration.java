@@ -20,6 +20,7 @@ import dev.dualstore.jdbc.JdbcCheckpoints;
 import dev.dualstore.jdbc.JdbcTable;
 import dev.dualstore.journal.JdbcJournal;
 import dev.dualstore.journal.Replayer;
+import dev.dualstore.status.MismatchSamples;
 import dev.dualstore.table.KeyRange;
 import dev.dualstore.table.Row;
 import dev.dualstore.table.RowKey;
@@ -80,6 +81,8 @@ final class Migration implements AutoCloseable {
     private final PrintStream out;
     private final DemoDatabases databases;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MismatchSamples samples = MismatchSamples.keepingLast(4,
+            value -> value instanceof java.util.Collection<?> c ? c.size() + " follows" : String.valueOf(value));
     private final MeterReader meters = new MeterReader(registry);
     private final OldFollowGraph oldGraph;
     private final NewFollowGraph newGraph;
@@ -134,6 +137,11 @@ final class Migration implements AutoCloseable {
         return registry;
     }
 
+    /** The recent mismatches the status page shows: ids as they are, answers by their size only. */
+    MismatchSamples samples() {
+        return samples;
+    }
+
     MirroringBackend<FollowGraph> backend() {
         return backend;
     }
@@ -176,6 +184,7 @@ final class Migration implements AutoCloseable {
                 .sampleRate("follow", 100)                  // writes always mirrored: the rollout
                 .sampleRate("unfollow", 100)                // samples reads only
                 .mismatchListener(this::collect)
+                .mismatchListener(samples)                  // for the status page of serve mode
                 .logMismatches(false)                       // the demo prints its own diagnoses
                 .meterRegistry(registry)
                 .build();

@@ -182,8 +182,8 @@ public final class MigrationDemo {
         }, "demo-shutdown"));
         System.out.printf(Locale.ROOT, "%nServing: the traffic goes on, the replayer follows the journal, a check runs every"
                 + " %d s%n(the traffic stays on: a row it deletes while the check reads may count as a difference once).%n"
-                + "Metrics: %s%nCtrl-C stops it and drops the databases.%n", settings.checkEvery().toSeconds(),
-                serving.metricsUri());
+                + "Status page: %s (token %s)%nMetrics: %s%nCtrl-C stops it and drops the databases.%n",
+                settings.checkEvery().toSeconds(), serving.statusUri(), serving.statusToken(), serving.metricsUri());
         stopped.await();
     }
 
@@ -203,15 +203,28 @@ public final class MigrationDemo {
      * Runs the whole migration as {@link #run} does, then keeps the service going: live reads and
      * writes, the replayer following the journal, a check every {@link Settings#checkEvery()},
      * and the meters of them all at {@link Serving#metricsUri()}, until {@link Serving#close()}.
+     * The meters and the status page ({@link Serving#statusUri()}) are served from before the
+     * migration starts.
      */
     public static Serving serve(Settings settings, PrintStream out) {
         Migration migration = Migration.open(settings, out);
+        Serving serving = null;
         try {
+            // Up before the migration starts, so that the page and a scraper see every phase live.
+            serving = Serving.open(migration, settings);
+            out.printf(Locale.ROOT, "Status page: %s (token for its controls: %s; the migration below promotes on its"
+                    + " own, so let it finish before you click)%nMetrics: %s%n%n", serving.statusUri(),
+                    serving.statusToken(), serving.metricsUri());
             Report report = migration.run();
-            return Serving.start(migration, report, settings, out);
+            serving.keepServing(report, settings, out);
+            return serving;
         } catch (RuntimeException | Error e) {
             try {
-                migration.close();
+                if (serving != null) {
+                    serving.close();
+                } else {
+                    migration.close();
+                }
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }

@@ -2,6 +2,8 @@ package dev.dualstore.demo.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualstore.testing.CapturedLogs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,15 +85,37 @@ class MigrationDemoTest {
             }
             assertThat(scraped).contains("backend=\"follows\"");
             assertThat(serving.registry().scrape()).contains("dualstore_comparisons_total");
+
+            // The status page, served beside /metrics: the cutover done, and the bug's mismatches as the meters count them.
+            JsonNode status = new ObjectMapper().readTree(get(serving.statusUri().resolve("status.json"), "application/json"));
+            JsonNode follows = status.get("backends").get(0);
+            assertThat(follows.get("name").asText()).isEqualTo("follows");
+            assertThat(follows.get("primary").asText()).isEqualTo("new");
+            assertThat(status.get("controls").asBoolean()).isTrue();
+            double orderMismatches = serving.registry().find("dualstore.comparisons").tags("backend", "follows", "result",
+                    "mismatch", "kind", "order").counters().stream().mapToDouble(c -> c.count()).sum();
+            assertThat(orderMismatches).isPositive();
+            long shown = 0;
+            for (JsonNode kind : follows.get("mismatchKinds")) {
+                assertThat(kind.get("kind").asText()).isEqualTo("order");
+                shown += kind.get("count").asLong();
+            }
+            assertThat(shown).isEqualTo((long) orderMismatches);
+            assertThat(follows.get("samples")).isNotEmpty().allSatisfy(sample -> assertThat(sample.toString()).contains("order"));
+            assertThat(get(serving.statusUri(), "text/html")).contains("follows").contains("Promote");
         }
         assertThat(logs.events()).noneMatch(e -> e.level() == Level.ERROR);
     }
 
     private static String get(Serving serving) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) serving.metricsUri().toURL().openConnection();
+        return get(serving.metricsUri(), "text/plain");
+    }
+
+    private static String get(java.net.URI uri, String contentType) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         try {
             assertThat(connection.getResponseCode()).isEqualTo(200);
-            assertThat(connection.getContentType()).startsWith("text/plain");
+            assertThat(connection.getContentType()).startsWith(contentType);
             try (InputStream body = connection.getInputStream()) {
                 return new String(body.readAllBytes(), StandardCharsets.UTF_8);
             }
