@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -15,13 +16,15 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver, both at fixed paths so Selenium
- * Manager never looks for (or downloads) a browser or a driver. Fails loudly, naming the package,
+ * Manager never looks for (or downloads) a browser or a driver: {@code /usr/bin/chromium} and
+ * {@code /usr/bin/chromedriver}, or the environment's {@code DUALSTORE_CHROMIUM} and {@code
+ * DUALSTORE_CHROMEDRIVER} (GitHub's Ubuntu runners bring Chrome and its driver elsewhere). Fails loudly, naming the package,
  * when either is missing: the browser tests never skip. {@link #screenshot(URI, Path)} takes a
  * picture of any page, a status page mounted in the demo included.
  */
 public final class Chromium {
-    static final String BROWSER = "/usr/bin/chromium";
-    static final String DRIVER = "/usr/bin/chromedriver";
+    static final String BROWSER = Objects.requireNonNullElse(System.getenv("DUALSTORE_CHROMIUM"), "/usr/bin/chromium");
+    static final String DRIVER = Objects.requireNonNullElse(System.getenv("DUALSTORE_CHROMEDRIVER"), "/usr/bin/chromedriver");
 
     /**
      * Selenium's DevTools finder warns (java.util.logging) that this Chromium is newer than the
