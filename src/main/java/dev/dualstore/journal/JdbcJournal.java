@@ -90,7 +90,18 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                     + ": cannot record this instance in " + b.table + "_open: " + e.getMessage(), e);
         }
         meters.crashWindows(crashWindowsSeen);
-        lookForCrashes();
+        try {
+            lookForCrashes();
+        } catch (RuntimeException e) {
+            // Not opened after all: leave no row behind to be taken for a crash.
+            try {
+                table.closeInstance(instance, null);
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            meters.removeAll();
+            throw e;
+        }
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dualstore-journal-" + b.table + "-heartbeat");
             t.setDaemon(true);

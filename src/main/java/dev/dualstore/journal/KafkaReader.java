@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long COMMIT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final KafkaJournal journal;
     private final String group;
@@ -55,6 +57,10 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
     /** The next offset to apply of each assigned partition, or null before the first assignment. */
     private volatile Map<Integer, Long> next;
     private long lag = -1;
+    /** When the last asynchronous commit was sent, in {@link System#nanoTime()}. */
+    private long lastCommit = System.nanoTime() - COMMIT_EVERY_NANOS;
+    /** Whether a batch was applied since the last asynchronous commit was sent. */
+    private boolean unsent;
 
     KafkaReader(KafkaJournal journal, String name, boolean fromBeginning, int batchSize) {
         this.journal = journal;
@@ -87,6 +93,7 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
                 split(tp.partition(), records.records(tp));
             }
             if (ready.isEmpty()) {
+                commitAsync(); // idle: what the last polls applied is committed now, for the group's lag
                 measure();
                 return null;
             }
@@ -123,15 +130,13 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
         long following = KafkaEntries.offset(batch.last()) + 1;
         TopicPartition tp = new TopicPartition(journal.name(), batch.partition());
         uncommitted.put(tp, new OffsetAndMetadata(following));
-        if (ready.isEmpty()) {
-            // Once per poll, when its last batch is applied, for every partition it held: asynchronous,
-            // so the next poll need not wait for the broker. Kafka completes a consumer's commits in
-            // order, and a revocation or the end of the run commits synchronously what is left.
-            consumer.commitAsync(new HashMap<>(uncommitted), (offsets, e) -> {
-                if (e == null) {
-                    offsets.forEach(uncommitted::remove); // only where no later offset was put since
-                }
-            });
+        unsent = true;
+        if (ready.isEmpty() && System.nanoTime() - lastCommit >= COMMIT_EVERY_NANOS) {
+            // At most every 100 ms, once a poll's last batch is applied (and whenever a poll finds
+            // nothing new, in next()), for every partition applied since. A replayer killed in
+            // between applies again at most what it applied in those 100 ms: at least once, as
+            // after any kill.
+            commitAsync();
         }
         Map<Integer, Long> now = new TreeMap<>(next);
         now.put(batch.partition(), following);
@@ -142,6 +147,24 @@ final class KafkaReader implements EntryReader, ConsumerRebalanceListener {
             // More of the last poll to apply: one request for the end offsets per poll is enough.
             lag = Math.max(0, lag - batch.entries().size());
         }
+    }
+
+    /**
+     * Sends the offsets applied and not yet sent, asynchronously, so the next poll need not wait for
+     * the broker. Kafka completes a consumer's commits in order, and a revocation or the end of the
+     * run commits synchronously what is left.
+     */
+    private void commitAsync() {
+        if (!unsent) {
+            return;
+        }
+        unsent = false;
+        lastCommit = System.nanoTime();
+        consumer.commitAsync(new HashMap<>(uncommitted), (offsets, e) -> {
+            if (e == null) {
+                offsets.forEach(uncommitted::remove); // only where no later offset was put since
+            }
+        });
     }
 
     /** Commits synchronously what was applied and not yet committed of {@code partitions}. */
