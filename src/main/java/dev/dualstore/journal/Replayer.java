@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * resumes after the last saved batch and applies at most that one batch again: operations must be
  * idempotent (upserts, deletes), as a replay by key always is. Of a {@link KafkaJournal}, each
  * partition's entries are applied in offset order, its offset is committed in the consumer group
- * {@code dualstore-replay-<name>} after each batch, and the exceptions name partition and offset;
+ * {@code dualstore-replay-<name>} once applied (at most every 100 ms, and when the replayer stops
+ * or loses the partition), and the exceptions name partition and offset;
  * see {@link #from(KafkaJournal)}.
  *
  * <p><b>Reports.</b> {@code dualstore.replay.entries}, lag in entries and seconds, and a caught-up
